@@ -1,0 +1,84 @@
+"""Write the generated pages into the build folder and hand them to the static-site builder.
+
+This is the only module that knows about MkDocs: swapping the builder (Zensical, ProperDocs)
+means changing this file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from rayzani.loader import load_portal
+from rayzani.model import Portal
+from rayzani.pages import generate
+from rayzani.problems import Problem, ValidationFailed
+from rayzani.settings import Settings, load_settings
+
+DOCS_DIR = Path("build") / "docs"
+
+
+@dataclass
+class Project:
+    """A Rayzani repository: its root folder, settings and validated content."""
+
+    root: Path
+    settings: Settings
+    portal: Portal
+    problems: list[Problem]
+
+    @property
+    def config(self) -> Path:
+        return self.root / "mkdocs.yml"
+
+
+def load_project(root: Path) -> Project:
+    settings, problems = load_settings(root / "mkdocs.yml")
+    portal, content_problems = load_portal(root, settings)
+    return Project(root, settings, portal, problems + content_problems)
+
+
+def write_pages(project: Project, today: dt.date) -> tuple[int, int]:
+    """Generate every page into build/docs; touch only files whose text changed.
+
+    Returns (pages written, pages unchanged). Files no longer generated are removed, so a
+    deleted draft disappears from the site.
+    """
+    if project.problems:
+        raise ValidationFailed(project.problems)
+    docs = project.root / DOCS_DIR
+    docs.mkdir(parents=True, exist_ok=True)
+    wanted: set[Path] = set()
+    written = unchanged = 0
+    for key, lang, markdown in generate(project.portal, project.settings, today):
+        path = docs / key / f"index.{lang}.md"
+        wanted.add(path)
+        if path.is_file() and path.read_text(encoding="utf-8") == markdown:
+            unchanged += 1
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(markdown, encoding="utf-8")
+        written += 1
+    for stale in docs.rglob("*.md"):
+        if stale not in wanted:
+            stale.unlink()
+    return written, unchanged
+
+
+def mkdocs_command(project: Project, *args: str) -> list[str]:
+    return [sys.executable, "-m", "mkdocs", *args, "--config-file", str(project.config)]
+
+
+def run_builder(project: Project, site_dir: Path | None = None) -> None:
+    args = ["build", "--clean"]
+    if site_dir is not None:
+        args += ["--site-dir", str(site_dir.resolve())]
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    result = subprocess.run(mkdocs_command(project, *args, "--quiet"), cwd=project.root, env=env,
+                            capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise RuntimeError(f"mkdocs build failed:\n{result.stdout}\n{result.stderr}")

@@ -1,0 +1,205 @@
+"""The content model every part of Rayzani reads: drafts, calls, submissions, decisions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+LANGS = ("fa", "en")
+
+DRAFT_KINDS = ("bylaw", "bill", "directive", "circular", "board-resolution", "policy")
+CALL_KINDS = ("consultation", "crowdsourcing")
+AUDIENCES = (
+    "public", "experts", "ngos", "private-sector", "think-tanks", "research-institutes",
+    "academics", "graduate-students", "executives", "public-bodies",
+)
+CHANNELS = ("issue", "form", "pull-request", "email", "paper")
+RESPONDENT_TYPES = (
+    "individual", "ngo", "company", "academic", "research-institute", "public-body", "other",
+)
+DECISION_STATUSES = (
+    "pending", "accepted", "partially-accepted", "rejected", "noted", "out-of-scope", "duplicate",
+)
+AGE_BANDS = ("under-18", "18-29", "30-44", "45-59", "60-plus")
+GENDERS = ("female", "male", "other", "undisclosed")
+STATES = ("upcoming", "open", "closed")
+
+
+@dataclass(frozen=True)
+class Localized:
+    """A text in Persian (always) and English (when given)."""
+
+    fa: str
+    en: str | None = None
+
+    def get(self, lang: str) -> str:
+        return self.en if lang == "en" and self.en else self.fa
+
+    def has(self, lang: str) -> bool:
+        return lang == "fa" or bool(self.en)
+
+
+@dataclass(frozen=True)
+class Clause:
+    anchor: str
+    position: int
+    line: int  # index of the clause's first line in its article's body
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article (ماده) of a draft, with its clauses and its Markdown text."""
+
+    anchor: str
+    heading: str
+    body: str
+    clauses: tuple[Clause, ...] = ()
+
+    def anchors(self) -> list[str]:
+        return [self.anchor, *(c.anchor for c in self.clauses)]
+
+
+@dataclass(frozen=True)
+class DraftText:
+    """The text of a draft in one language."""
+
+    lang: str
+    title: str
+    summary: str
+    issuing_unit: str
+    domain: str
+    preamble: str
+    articles: tuple[Article, ...]
+
+
+@dataclass(frozen=True)
+class Window:
+    """A comment period, inclusive of both days."""
+
+    opens: dt.date
+    closes: dt.date
+
+    def state(self, today: dt.date) -> str:
+        if today < self.opens:
+            return "upcoming"
+        return "open" if today <= self.closes else "closed"
+
+    def days_left(self, today: dt.date) -> int:
+        """Calendar days a participant still has, counting today."""
+        return max(0, (self.closes - today).days + 1)
+
+    def length(self) -> int:
+        return (self.closes - self.opens).days + 1
+
+
+@dataclass(frozen=True)
+class Draft:
+    slug: str
+    path: Path
+    kind: str
+    version: str
+    window: Window
+    texts: dict[str, DraftText]
+    demo: bool = False
+
+    def text(self, lang: str) -> DraftText:
+        return self.texts.get(lang, self.texts["fa"])
+
+    def has_translation(self, lang: str) -> bool:
+        return lang in self.texts
+
+    @property
+    def articles(self) -> tuple[Article, ...]:
+        return self.texts["fa"].articles
+
+    def anchors(self) -> set[str]:
+        return {a for article in self.articles for a in article.anchors()}
+
+    def article_of(self, section: str | None) -> Article | None:
+        for article in self.articles:
+            if section in article.anchors():
+                return article
+        return None
+
+
+@dataclass(frozen=True)
+class Domain:
+    id: str
+    name: Localized
+
+
+@dataclass(frozen=True)
+class Call:
+    slug: str
+    path: Path
+    kind: str
+    title: Localized
+    asked: Localized
+    organiser: Localized
+    body: Localized
+    audience: tuple[str, ...]
+    window: Window
+    channels: tuple[str, ...]
+    draft: str | None = None
+    domains: tuple[Domain, ...] = ()
+    demo: bool = False
+
+    def domain(self, domain_id: str) -> Domain | None:
+        return next((d for d in self.domains if d.id == domain_id), None)
+
+
+@dataclass(frozen=True)
+class Author:
+    type: str
+    name: str | None = None
+    organisation: str | None = None
+    interest: str | None = None
+
+
+@dataclass(frozen=True)
+class Decision:
+    status: str
+    reason: Localized | None = None
+    legal_basis: str | None = None
+    decided_by: str | None = None
+    date: dt.date | None = None
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == "pending"
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One comment or idea, as recorded in `submissions/<target>/<id>.yml`."""
+
+    id: str
+    path: Path
+    target: str
+    received: dt.datetime
+    channel: str
+    source: str
+    language: str
+    body: str
+    author: Author
+    decision: Decision
+    section: str | None = None
+    domain: str | None = None
+    sealed: str | None = None
+    demo: bool = False
+
+
+@dataclass
+class Portal:
+    """Everything the site is built from, validated."""
+
+    drafts: dict[str, Draft] = field(default_factory=dict)
+    calls: dict[str, Call] = field(default_factory=dict)
+    submissions: dict[str, list[Submission]] = field(default_factory=dict)
+
+    def comments_on(self, target: str) -> list[Submission]:
+        return self.submissions.get(target, [])
+
+    def calls_about(self, draft_slug: str) -> list[Call]:
+        return [c for c in self.calls.values() if c.draft == draft_slug]

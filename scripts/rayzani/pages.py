@@ -1,0 +1,336 @@
+"""Decide what every page shows, and render it: the model in, Markdown pages out.
+
+Page keys are URL paths relative to a language's root ("drafts/x/"); the same key is
+written once per language as `<key>index.<lang>.md`, which mkdocs-static-i18n publishes at
+`/<key>` (Persian) and `/en/<key>` (English). Links between generated pages are relative,
+so they work in both languages and under any site prefix.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from markupsafe import Markup
+
+from rayzani.dates import format_date
+from rayzani.model import LANGS, Article, Call, Draft, Portal, Submission, Window
+from rayzani.render import render, translate
+from rayzani.sanitize import render_comment
+from rayzani.settings import Settings
+from rayzani.text import localise_digits
+
+_LABEL_END = re.compile(r"\s*[—–:\-]\s")
+
+
+def link(from_key: str, to_key: str, fragment: str = "") -> str:
+    """Relative URL from one page to another (both keys end with '/' or are '')."""
+    rel = posixpath.relpath("/" + to_key, "/" + from_key) if to_key != from_key else "."
+    url = "./" if rel == "." else rel + "/"
+    return url + (f"#{fragment}" if fragment else "")
+
+
+def draft_key(slug: str) -> str:
+    return f"drafts/{slug}/"
+
+
+def call_key(slug: str) -> str:
+    return f"calls/{slug}/"
+
+
+def discussion_key(slug: str, anchor: str, page: int = 1) -> str:
+    return f"drafts/{slug}/comments/{anchor}/" + (f"{page}/" if page > 1 else "")
+
+
+def article_label(article: Article) -> str:
+    """'ماده ۳' from 'ماده ۳ — گزارش جامع': the part of the heading that names it."""
+    return _LABEL_END.split(article.heading, maxsplit=1)[0]
+
+
+def section_label(draft: Draft, section: str | None, lang: str) -> str:
+    if not section:
+        return translate("general", lang)
+    for fa_article, article in zip(draft.articles, draft.text(lang).articles, strict=False):
+        if section == fa_article.anchor:
+            return article_label(article)
+        for clause in fa_article.clauses:
+            if clause.anchor == section:
+                word = "بند" if lang == "fa" else "clause"
+                sep = "، " if lang == "fa" else ", "
+                return f"{article_label(article)}{sep}{word} {localise_digits(clause.position, lang)}"
+    return section
+
+
+@dataclass
+class StateView:
+    state: str
+    label: str
+    detail: str
+
+
+def state_view(window: Window, today: dt.date, lang: str) -> StateView:
+    state = window.state(today)
+    if state == "open":
+        left = window.days_left(today)
+        detail = translate("day_left", lang) if left == 1 else translate("days_left", lang, n=left)
+    elif state == "upcoming":
+        detail = translate("opens_on", lang, date=format_date(window.opens, lang))
+    else:
+        detail = translate("closes_on", lang, date=format_date(window.closes, lang))
+    return StateView(state, translate(f"state_{state}", lang), detail)
+
+
+@dataclass
+class CommentView:
+    """What a comment card shows; personal data never enters this view."""
+
+    html_id: str
+    permalink: str
+    lang: str
+    dir: str
+    author: str | None
+    respondent_type: str
+    organisation: str | None
+    interest: str | None
+    received: dt.datetime
+    channel: str
+    section: str
+    body: Markup
+    status: str
+    reason: str | None
+    reason_lang: str
+    reason_dir: str
+    legal_basis: str | None
+    decided_by: str | None
+    decided_on: dt.date | None
+    demo: bool
+
+
+def comment_view(record: Submission, permalink: str, section: str, lang: str) -> CommentView:
+    decision = record.decision
+    reason = decision.reason.get(lang) if decision.reason else None
+    reason_lang = lang if decision.reason and decision.reason.has(lang) else "fa"
+    return CommentView(
+        html_id=f"c-{record.id}", permalink=permalink, lang=record.language,
+        dir="rtl" if record.language == "fa" else "ltr", author=record.author.name,
+        respondent_type=record.author.type, organisation=record.author.organisation,
+        interest=record.author.interest, received=record.received, channel=record.channel,
+        section=section, body=Markup(render_comment(record.body)), status=decision.status,
+        reason=reason, reason_lang=reason_lang, reason_dir="rtl" if reason_lang == "fa" else "ltr",
+        legal_basis=decision.legal_basis, decided_by=decision.decided_by,
+        decided_on=decision.date, demo=record.demo,
+    )
+
+
+@dataclass
+class ArticleView:
+    anchor: str
+    heading: str
+    body: Markup
+    comment_count: int
+    comments: list[CommentView]
+    discussion: str
+    label: str
+
+
+@dataclass
+class Discussion:
+    """The comments of one article (or the general ones), in the order they arrived."""
+
+    anchor: str
+    records: list[Submission] = field(default_factory=list)
+
+    def page_of(self, index: int, per_page: int) -> int:
+        return index // per_page + 1
+
+    def pages(self, per_page: int) -> int:
+        return max(1, -(-len(self.records) // per_page))
+
+
+def discussions(draft: Draft, records: list[Submission]) -> dict[str, Discussion]:
+    by_anchor = {a.anchor: Discussion(a.anchor) for a in draft.articles}
+    by_anchor["general"] = Discussion("general")
+    for record in records:
+        article = draft.article_of(record.section)
+        by_anchor[article.anchor if article else "general"].records.append(record)
+    return by_anchor
+
+
+def permalinks(draft: Draft, groups: dict[str, Discussion], per_page: int) -> dict[str, str]:
+    """Page key of every comment: stable while comments are added in order of arrival."""
+    keys = {}
+    for group in groups.values():
+        for index, record in enumerate(group.records):
+            keys[record.id] = discussion_key(draft.slug, group.anchor, group.page_of(index, per_page))
+    return keys
+
+
+def _article_markdown(article: Article, fa_article: Article) -> Markup:
+    """The article's Markdown with an anchor at the start of each clause."""
+    lines = article.body.splitlines()
+    for clause, fa_clause in zip(article.clauses, fa_article.clauses, strict=False):
+        number, _, rest = lines[clause.line].partition(" ")
+        lines[clause.line] = f'{number} <span class="rz-clause" id="{fa_clause.anchor}"></span>{rest}'
+    return Markup("\n".join(lines))
+
+
+@dataclass
+class Site:
+    """Everything page functions need beside the page's own subject."""
+
+    portal: Portal
+    settings: Settings
+    today: dt.date
+
+
+def draft_page(site: Site, draft: Draft, lang: str) -> str:
+    key = draft_key(draft.slug)
+    records = site.portal.comments_on(draft.slug)
+    groups = discussions(draft, records)
+    where = permalinks(draft, groups, site.settings.comments_per_page)
+    text = draft.text(lang)
+    inline = site.settings.inline_comments
+
+    def views(group: Discussion) -> list[CommentView]:
+        return [comment_view(r, link(key, where[r.id], f"c-{r.id}"),
+                             section_label(draft, r.section, lang), lang)
+                for r in group.records[:inline]]
+
+    articles = [
+        ArticleView(
+            anchor=fa_article.anchor, heading=article.heading,
+            body=_article_markdown(article, fa_article),
+            comment_count=len(groups[fa_article.anchor].records),
+            comments=views(groups[fa_article.anchor]),
+            discussion=link(key, discussion_key(draft.slug, fa_article.anchor)),
+            label=article_label(article),
+        )
+        for article, fa_article in zip(text.articles, draft.articles, strict=True)
+    ]
+    general = groups["general"]
+    return render(
+        "draft.md.j2", lang, draft=draft, text=text, articles=articles,
+        translated=draft.has_translation(lang) or lang == "fa",
+        state=state_view(draft.window, site.today, lang),
+        calls=[(c, link(key, call_key(c.slug))) for c in site.portal.calls_about(draft.slug)],
+        general=views(general), general_count=len(general.records),
+        general_link=link(key, discussion_key(draft.slug, "general")),
+        total=len(records), home=link(key, ""),
+    )
+
+
+def discussion_pages(site: Site, draft: Draft, lang: str) -> Iterator[tuple[str, str]]:
+    groups = discussions(draft, site.portal.comments_on(draft.slug))
+    per_page = site.settings.comments_per_page
+    text_articles = {fa.anchor: a for fa, a in zip(draft.articles, draft.text(lang).articles,
+                                                   strict=True)}
+    for anchor, group in groups.items():
+        if not group.records:
+            continue
+        label = (article_label(text_articles[anchor]) if anchor in text_articles
+                 else translate("general_comments", lang))
+        total = group.pages(per_page)
+        for page in range(1, total + 1):
+            key = discussion_key(draft.slug, anchor, page)
+            chunk = group.records[(page - 1) * per_page : page * per_page]
+            comments = [comment_view(r, link(key, key, f"c-{r.id}"),
+                                     section_label(draft, r.section, lang), lang) for r in chunk]
+            yield key, render(
+                "discussion.md.j2", lang, draft=draft, text=draft.text(lang), label=label,
+                comments=comments, page=page, pages=total, count=len(group.records),
+                back=link(key, draft_key(draft.slug), anchor if anchor != "general" else ""),
+                previous=link(key, discussion_key(draft.slug, anchor, page - 1)) if page > 1 else None,
+                next=link(key, discussion_key(draft.slug, anchor, page + 1)) if page < total else None,
+            )
+
+
+def call_page(site: Site, call: Call, lang: str) -> str:
+    key = call_key(call.slug)
+    ideas = site.portal.comments_on(call.slug) if call.slug not in site.portal.drafts else []
+    by_domain = [
+        (domain, [comment_view(r, link(key, key, f"c-{r.id}"), domain.name.get(lang), lang)
+                  for r in ideas if r.domain == domain.id])
+        for domain in call.domains
+    ]
+    unfiled = [comment_view(r, link(key, key, f"c-{r.id}"), translate("general", lang), lang)
+               for r in ideas if not r.domain]
+    draft = site.portal.drafts.get(call.draft or "")
+    return render(
+        "call.md.j2", lang, call=call, state=state_view(call.window, site.today, lang),
+        draft=draft, draft_link=link(key, draft_key(draft.slug)) if draft else None,
+        by_domain=by_domain, unfiled=unfiled, idea_count=len(ideas),
+    )
+
+
+@dataclass
+class Listing:
+    """One consultation (a draft, or a call for ideas) as listed on the home page."""
+
+    title: str
+    summary: str
+    url: str
+    kind: str
+    unit: str
+    window: Window
+    state: StateView
+    comments: int
+    demo: bool
+
+
+def listings(site: Site, from_key: str, lang: str) -> list[Listing]:
+    items = [
+        Listing(d.text(lang).title, d.text(lang).summary, link(from_key, draft_key(d.slug)),
+                f"kind_{d.kind}", d.text(lang).issuing_unit, d.window,
+                state_view(d.window, site.today, lang), len(site.portal.comments_on(d.slug)), d.demo)
+        for d in site.portal.drafts.values()
+    ]
+    items += [
+        Listing(c.title.get(lang), c.asked.get(lang), link(from_key, call_key(c.slug)),
+                f"kind_{c.kind}", c.organiser.get(lang), c.window,
+                state_view(c.window, site.today, lang), len(site.portal.comments_on(c.slug)), c.demo)
+        for c in site.portal.calls.values() if c.kind == "crowdsourcing"
+    ]
+    return items
+
+
+def home_page(site: Site, lang: str) -> str:
+    items = listings(site, "", lang)
+    by_state: dict[str, list[Listing]] = {"open": [], "upcoming": [], "closed": []}
+    for item in items:
+        by_state[item.state.state].append(item)
+    by_state["open"].sort(key=lambda i: i.window.closes)
+    by_state["upcoming"].sort(key=lambda i: i.window.opens)
+    by_state["closed"].sort(key=lambda i: i.window.closes, reverse=True)
+    return render("home.md.j2", lang, sections=by_state, days=site.settings.min_comment_days,
+                  consultations=link("", "consultations/"), about=link("", "about/"))
+
+
+def consultations_page(site: Site, lang: str) -> str:
+    items = sorted(listings(site, "consultations/", lang), key=lambda i: i.window.opens, reverse=True)
+    return render("consultations.md.j2", lang, items=items)
+
+
+def about_page(site: Site, lang: str) -> str:
+    return render("about.md.j2", lang, days=site.settings.min_comment_days,
+                  statuses=[s for s in ("accepted", "partially-accepted", "rejected", "noted",
+                                        "out-of-scope", "duplicate", "pending")])
+
+
+def generate(portal: Portal, settings: Settings, today: dt.date) -> Iterator[tuple[str, str, str]]:
+    """Yield (page key, language, Markdown) for every page of the site."""
+    site = Site(portal, settings, today)
+    for lang in LANGS:
+        yield "", lang, home_page(site, lang)
+        yield "consultations/", lang, consultations_page(site, lang)
+        yield "about/", lang, about_page(site, lang)
+        for draft in portal.drafts.values():
+            yield draft_key(draft.slug), lang, draft_page(site, draft, lang)
+            for key, markdown in discussion_pages(site, draft, lang):
+                yield key, lang, markdown
+        for call in portal.calls.values():
+            yield call_key(call.slug), lang, call_page(site, call, lang)
+
+

@@ -1,0 +1,58 @@
+"""The Jinja2 environment that turns page views into Markdown pages, one language at a time."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import jinja2
+import yaml
+
+from rayzani.dates import format_date, format_datetime
+from rayzani.text import localise_digits
+
+
+@cache
+def messages() -> dict[str, dict[str, str]]:
+    text = resources.files("rayzani").joinpath("messages.yml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+def translate(key: str, lang: str, **values: Any) -> str:
+    """Interface text in `lang`, with numbers shown in that language's digits."""
+    entry = messages()[key]
+    shown = {k: localise_digits(v, lang) if isinstance(v, int) else v for k, v in values.items()}
+    return entry[lang].format(**shown) if shown else entry[lang]
+
+
+@cache
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("rayzani", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    return env
+
+
+def render(template: str, lang: str, **context: Any) -> str:
+    def t(key: str, **values: Any) -> str:
+        return translate(key, lang, **values)
+
+    def num(value: int) -> str:
+        return localise_digits(value, lang)
+
+    def date(value: dt.date) -> str:
+        return format_date(value, lang)
+
+    def datetime(value: dt.datetime) -> str:
+        return format_datetime(value, lang)
+
+    page = environment().get_template(template)
+    return page.render(lang=lang, dir="rtl" if lang == "fa" else "ltr", t=t, num=num, date=date,
+                       datetime=datetime, **context)

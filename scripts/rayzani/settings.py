@@ -1,0 +1,76 @@
+"""Portal settings: declared once with types and defaults, read from `mkdocs.yml` (extra.rayzani)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from rayzani.problems import Problem
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every Rayzani setting. Documented in the README's settings table."""
+
+    # Minimum comment period in calendar days, both ends included (the seeds' 30-day rule).
+    min_comment_days: int = 30
+    # The portal's public key (base64 X25519) that personal data is sealed to.
+    public_key: str = "keys/portal.pub"
+    # Environment variable holding the private key (base64) that opens sealed data.
+    private_key_env: str = "RAYZANI_PRIVATE_KEY"
+    # Private key file used when the variable is unset (the demo key in the example).
+    private_key_file: str = ""
+    # The forge repository that holds this portal ("owner/name"), for comment links.
+    repo: str = ""
+    # Base URL of the forge's web interface (GitHub, or a self-hosted Forgejo/Gitea).
+    forge_url: str = "https://github.com"
+    # Where the site's comment form posts (a form service the portal runs); empty hides it.
+    form_endpoint: str = ""
+    # Comments per page on an article's discussion pages.
+    comments_per_page: int = 100
+    # Comments shown under each article on the draft page itself.
+    inline_comments: int = 5
+
+
+class _TolerantLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml even if someone adds MkDocs-specific tags: they become None."""
+
+
+_TolerantLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
+_TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda *a: None)
+
+
+def read_mkdocs_config(config_path: Path) -> dict[str, Any]:
+    with config_path.open(encoding="utf-8") as handle:
+        data = yaml.load(handle, Loader=_TolerantLoader)  # noqa: S506 (safe subclass)
+    return data if isinstance(data, dict) else {}
+
+
+def load_settings(config_path: Path) -> tuple[Settings, list[Problem]]:
+    raw = (read_mkdocs_config(config_path).get("extra") or {}).get("rayzani") or {}
+    declared = {f.name: f for f in fields(Settings)}
+    problems: list[Problem] = []
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key not in declared:
+            problems.append(Problem(config_path, f"extra.rayzani.{key}", "is not a Rayzani setting",
+                                    f"remove it; settings are: {', '.join(declared)}"))
+            continue
+        default = declared[key].default
+        if value is None:
+            continue
+        if not isinstance(value, type(default)) or isinstance(value, bool) != isinstance(default, bool):
+            problems.append(Problem(config_path, f"extra.rayzani.{key}",
+                                    f"must be {type(default).__name__}, not {value!r}",
+                                    f"write a {type(default).__name__} like {default!r}"))
+            continue
+        values[key] = value
+    settings = Settings(**values)
+    if settings.min_comment_days < 30:
+        problems.append(Problem(config_path, "extra.rayzani.min_comment_days",
+                                "is below the 30 calendar days the publication rule requires",
+                                "set it to 30 or more"))
+    return settings, problems
