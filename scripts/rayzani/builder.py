@@ -78,7 +78,13 @@ def run_builder(project: Project, site_dir: Path | None = None) -> None:
     if site_dir is not None:
         args += ["--site-dir", str(site_dir.resolve())]
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
-    result = subprocess.run(mkdocs_command(project, *args, "--quiet"), cwd=project.root, env=env,
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        mkdocs_command(project, *args, "--quiet"),
+        cwd=project.root,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if result.returncode != 0:
         raise RuntimeError(f"mkdocs build failed:\n{result.stdout}\n{result.stderr}")

@@ -47,8 +47,10 @@ def cmd_build(args: argparse.Namespace) -> int:
         return 1
     run_builder(project, args.site_dir)
     site = args.site_dir or args.root / "site"
-    print(f"Built {written + unchanged} page(s) ({written} changed) into {site} "
-          f"in {time.perf_counter() - started:.1f} s.")
+    print(
+        f"Built {written + unchanged} page(s) ({written} changed) into {site} "
+        f"in {time.perf_counter() - started:.1f} s."
+    )
     return 0
 
 
@@ -71,8 +73,9 @@ def cmd_keygen(args: argparse.Namespace) -> int:
 
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="rayzani", description=__doc__)
-    main.add_argument("--root", type=Path, default=Path.cwd(),
-                      help="the portal repository (default: the current folder)")
+    main.add_argument(
+        "--root", type=Path, default=Path.cwd(), help="the portal repository (default: the current folder)"
+    )
     commands = main.add_subparsers(dest="command", required=True)
 
     validate = commands.add_parser("validate", help="check every draft, call and record")
@@ -80,8 +83,12 @@ def parser() -> argparse.ArgumentParser:
 
     build = commands.add_parser("build", help="validate, generate the pages and build the site")
     build.add_argument("--site-dir", type=Path, help="where to write the site (default: site/)")
-    build.add_argument("--date", type=_date, default=dt.date.today(),
-                       help="the day to build as (YYYY-MM-DD), for previews and tests")
+    build.add_argument(
+        "--date",
+        type=_date,
+        default=dt.date.today(),
+        help="the day to build as (YYYY-MM-DD), for previews and tests",
+    )
     build.set_defaults(run=cmd_build)
 
     serve = commands.add_parser("serve", help="build, serve locally and rebuild on change")

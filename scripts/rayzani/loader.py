@@ -128,12 +128,24 @@ def _read_markdown(path: Path, problems: list[Problem]) -> tuple[dict | None, st
     try:
         meta, body = split_front_matter(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as error:
-        problems.append(Problem(path, "front matter", f"cannot be read: {error}".splitlines()[0],
-                                "fix the YAML between the --- lines"))
+        problems.append(
+            Problem(
+                path,
+                "front matter",
+                f"cannot be read: {error}".splitlines()[0],
+                "fix the YAML between the --- lines",
+            )
+        )
         return None, ""
     if not isinstance(meta, dict):
-        problems.append(Problem(path, "front matter", "is missing",
-                                "start the file with a --- block of fields (see docs/reference.md)"))
+        problems.append(
+            Problem(
+                path,
+                "front matter",
+                "is missing",
+                "start the file with a --- block of fields (see docs/reference.md)",
+            )
+        )
         return None, body
     return meta, body
 
@@ -144,12 +156,15 @@ def _window(meta: dict, path: Path, settings: Settings, problems: list[Problem])
     window = Window(meta["opens"], meta["closes"])
     span = (window.closes - window.opens).days
     if span < settings.min_comment_days:
-        problems.append(Problem(
-            path, "closes",
-            f"leaves {span} days after opens; drafts must be open at least "
-            f"{settings.min_comment_days} calendar days",
-            f"set closes to {window.opens + dt.timedelta(days=settings.min_comment_days)} or later",
-        ))
+        problems.append(
+            Problem(
+                path,
+                "closes",
+                f"leaves {span} days after opens; drafts must be open at least "
+                f"{settings.min_comment_days} calendar days",
+                f"set closes to {window.opens + dt.timedelta(days=settings.min_comment_days)} or later",
+            )
+        )
     return window
 
 
@@ -160,8 +175,14 @@ def load_draft(folder: Path, settings: Settings, problems: list[Problem]) -> Dra
         return None
     fa_path = folder / "index.fa.md"
     if not fa_path.is_file():
-        problems.append(Problem(fa_path, "", "is missing; every draft needs its Persian text",
-                                "add index.fa.md with front matter and articles"))
+        problems.append(
+            Problem(
+                fa_path,
+                "",
+                "is missing; every draft needs its Persian text",
+                "add index.fa.md with front matter and articles",
+            )
+        )
         return None
     texts: dict[str, DraftText] = {}
     meta_fa: dict | None = None
@@ -183,15 +204,30 @@ def load_draft(folder: Path, settings: Settings, problems: list[Problem]) -> Dra
         else:
             for key in ("kind", "opens", "closes", "version"):
                 if meta_fa and key in meta and meta[key] != meta_fa.get(key):
-                    problems.append(Problem(path, key, f"says {meta[key]!r} but index.fa.md says "
-                                            f"{meta_fa.get(key)!r}", "remove it or make them agree"))
+                    problems.append(
+                        Problem(
+                            path,
+                            key,
+                            f"says {meta[key]!r} but index.fa.md says {meta_fa.get(key)!r}",
+                            "remove it or make them agree",
+                        )
+                    )
         parsed = parse_body(normalise(body))
         for anchor in parsed.duplicate_anchors:
-            problems.append(Problem(path, f"anchor {anchor}", "is used twice",
-                                    "pin one of them to another id with {#new-id}"))
+            problems.append(
+                Problem(
+                    path, f"anchor {anchor}", "is used twice", "pin one of them to another id with {#new-id}"
+                )
+            )
         if not parsed.articles:
-            problems.append(Problem(path, "body", "has no articles",
-                                    "write each article as a level-2 heading: ## ماده ۱ — ..."))
+            problems.append(
+                Problem(
+                    path,
+                    "body",
+                    "has no articles",
+                    "write each article as a level-2 heading: ## ماده ۱ — ...",
+                )
+            )
         base = meta_fa or meta
         texts[lang] = DraftText(
             lang=lang,
@@ -208,11 +244,23 @@ def load_draft(folder: Path, settings: Settings, problems: list[Problem]) -> Dra
         fa_anchors = [a.anchors() for a in texts["fa"].articles]
         en_anchors = [a.anchors() for a in texts["en"].articles]
         if fa_anchors != en_anchors:
-            problems.append(Problem(folder / "index.en.md", "articles",
-                                    "do not have the same article and clause anchors as index.fa.md",
-                                    "translate article by article, clause by clause, with the same pins"))
-    return Draft(slug=slug, path=folder, kind=meta_fa["kind"], version=str(meta_fa["version"]),
-                 window=window, texts=texts, demo=bool(meta_fa.get("demo", False)))
+            problems.append(
+                Problem(
+                    folder / "index.en.md",
+                    "articles",
+                    "do not have the same article and clause anchors as index.fa.md",
+                    "translate article by article, clause by clause, with the same pins",
+                )
+            )
+    return Draft(
+        slug=slug,
+        path=folder,
+        kind=meta_fa["kind"],
+        version=str(meta_fa["version"]),
+        window=window,
+        texts=texts,
+        demo=bool(meta_fa.get("demo", False)),
+    )
 
 
 def load_call(slug: str, folder: Path, settings: Settings, problems: list[Problem]) -> Call | None:
@@ -222,19 +270,37 @@ def load_call(slug: str, folder: Path, settings: Settings, problems: list[Proble
         path = folder / f"{slug}.{lang}.md"
         if not path.is_file():
             other = "Persian" if lang == "fa" else "English"
-            problems.append(Problem(path, "", f"is missing; every call must be published in {other} too",
-                                    f"add {path.name} with the same fields, translated"))
+            problems.append(
+                Problem(
+                    path,
+                    "",
+                    f"is missing; every call must be published in {other} too",
+                    f"add {path.name} with the same fields, translated",
+                )
+            )
             continue
         meta, body = _read_markdown(path, problems)
         if meta is None:
             continue
         found = s.check_mapping(meta, CALL_FIELDS, path)
         if meta.get("kind") == "consultation" and not meta.get("draft"):
-            found.append(Problem(path, "draft", "is missing for a consultation call",
-                                 "add `draft:` with the slug of the draft it is about"))
+            found.append(
+                Problem(
+                    path,
+                    "draft",
+                    "is missing for a consultation call",
+                    "add `draft:` with the slug of the draft it is about",
+                )
+            )
         if meta.get("kind") == "crowdsourcing" and not meta.get("domains"):
-            found.append(Problem(path, "domains", "is missing for a crowdsourcing call",
-                                 "add `domains:` as a list of {id, name}"))
+            found.append(
+                Problem(
+                    path,
+                    "domains",
+                    "is missing for a crowdsourcing call",
+                    "add `domains:` as a list of {id, name}",
+                )
+            )
         problems.extend(found)
         if not found:
             metas[lang] = meta
@@ -245,12 +311,24 @@ def load_call(slug: str, folder: Path, settings: Settings, problems: list[Proble
     en_path = folder / f"{slug}.en.md"
     for key in CALL_SHARED:
         if fa.get(key) != en.get(key):
-            problems.append(Problem(en_path, key, f"says {en.get(key)!r} but {slug}.fa.md says "
-                                    f"{fa.get(key)!r}", "make both language files agree"))
+            problems.append(
+                Problem(
+                    en_path,
+                    key,
+                    f"says {en.get(key)!r} but {slug}.fa.md says {fa.get(key)!r}",
+                    "make both language files agree",
+                )
+            )
     fa_domains = [d["id"] for d in fa.get("domains") or []]
     if fa_domains != [d["id"] for d in en.get("domains") or []]:
-        problems.append(Problem(en_path, "domains", "do not have the same ids in the same order as "
-                                f"{slug}.fa.md", "use the same domain ids in both files"))
+        problems.append(
+            Problem(
+                en_path,
+                "domains",
+                f"do not have the same ids in the same order as {slug}.fa.md",
+                "use the same domain ids in both files",
+            )
+        )
     window = _window(fa, folder / f"{slug}.fa.md", settings, problems)
     if window is None:
         return None
@@ -260,12 +338,22 @@ def load_call(slug: str, folder: Path, settings: Settings, problems: list[Proble
         return Localized(normalise(fa[key]), normalise(en[key]))
 
     return Call(
-        slug=slug, path=folder / f"{slug}.fa.md", kind=fa["kind"], title=loc("title"),
-        asked=loc("asked"), organiser=loc("organiser"), body=Localized(bodies["fa"], bodies["en"]),
-        audience=tuple(fa["audience"]), window=window, channels=tuple(fa["channels"]),
-        draft=fa.get("draft"), demo=bool(fa.get("demo", False)),
-        domains=tuple(Domain(d["id"], Localized(normalise(d["name"]), en_names.get(d["id"])))
-                      for d in fa.get("domains") or []),
+        slug=slug,
+        path=folder / f"{slug}.fa.md",
+        kind=fa["kind"],
+        title=loc("title"),
+        asked=loc("asked"),
+        organiser=loc("organiser"),
+        body=Localized(bodies["fa"], bodies["en"]),
+        audience=tuple(fa["audience"]),
+        window=window,
+        channels=tuple(fa["channels"]),
+        draft=fa.get("draft"),
+        demo=bool(fa.get("demo", False)),
+        domains=tuple(
+            Domain(d["id"], Localized(normalise(d["name"]), en_names.get(d["id"])))
+            for d in fa.get("domains") or []
+        ),
     )
 
 
@@ -279,8 +367,14 @@ def load_submission(path: Path, problems: list[Problem]) -> Submission | None:
     try:
         data = read_yaml(path)
     except (yaml.YAMLError, UnicodeDecodeError) as error:
-        problems.append(Problem(path, "", f"is not valid YAML: {str(error).splitlines()[0]}",
-                                "fix the YAML syntax (a stray colon or bad indentation)"))
+        problems.append(
+            Problem(
+                path,
+                "",
+                f"is not valid YAML: {str(error).splitlines()[0]}",
+                "fix the YAML syntax (a stray colon or bad indentation)",
+            )
+        )
         return None
     found = s.check_mapping(data, SUBMISSION_FIELDS, path)
     if not found:
@@ -289,65 +383,131 @@ def load_submission(path: Path, problems: list[Problem]) -> Submission | None:
     if not found:
         decision = data["decision"]
         if decision["status"] != "pending":
-            for key, what in (("reason", "a reason with at least `fa:`"),
-                              ("decided_by", "the unit or panel that decided"),
-                              ("date", "the decision date")):
+            for key, what in (
+                ("reason", "a reason with at least `fa:`"),
+                ("decided_by", "the unit or panel that decided"),
+                ("date", "the decision date"),
+            ):
                 if not decision.get(key):
-                    found.append(Problem(path, f"decision.{key}",
-                                         f"is missing for a {decision['status']} decision",
-                                         f"add {what}, or set status back to pending"))
+                    found.append(
+                        Problem(
+                            path,
+                            f"decision.{key}",
+                            f"is missing for a {decision['status']} decision",
+                            f"add {what}, or set status back to pending",
+                        )
+                    )
         if data["id"] != path.stem:
-            found.append(Problem(path, "id", f"is {data['id']!r} but the file is {path.name}",
-                                 f"rename the file to {data['id']}.yml or set id: {path.stem}"))
+            found.append(
+                Problem(
+                    path,
+                    "id",
+                    f"is {data['id']!r} but the file is {path.name}",
+                    f"rename the file to {data['id']}.yml or set id: {path.stem}",
+                )
+            )
         if data["target"] != path.parent.name:
-            found.append(Problem(path, "target", f"is {data['target']!r} but the record is in "
-                                 f"submissions/{path.parent.name}/", "move the file or fix target"))
+            found.append(
+                Problem(
+                    path,
+                    "target",
+                    f"is {data['target']!r} but the record is in submissions/{path.parent.name}/",
+                    "move the file or fix target",
+                )
+            )
     problems.extend(found)
     if found:
         return None
     a, d = data["author"], data["decision"]
     return Submission(
-        id=data["id"], path=path, target=data["target"], received=data["received"],
-        channel=data["channel"], source=data["source"], language=data["language"],
-        body=data["body"], section=data.get("section"), domain=data.get("domain"),
-        sealed=data.get("sealed"), demo=bool(data.get("demo", False)),
-        author=Author(type=a["type"], name=a.get("name"), organisation=a.get("organisation"),
-                      interest=a.get("interest")),
-        decision=Decision(status=d["status"], reason=_localized(d.get("reason")),
-                          legal_basis=d.get("legal_basis"), decided_by=d.get("decided_by"),
-                          date=d.get("date")),
+        id=data["id"],
+        path=path,
+        target=data["target"],
+        received=data["received"],
+        channel=data["channel"],
+        source=data["source"],
+        language=data["language"],
+        body=data["body"],
+        section=data.get("section"),
+        domain=data.get("domain"),
+        sealed=data.get("sealed"),
+        demo=bool(data.get("demo", False)),
+        author=Author(
+            type=a["type"], name=a.get("name"), organisation=a.get("organisation"), interest=a.get("interest")
+        ),
+        decision=Decision(
+            status=d["status"],
+            reason=_localized(d.get("reason")),
+            legal_basis=d.get("legal_basis"),
+            decided_by=d.get("decided_by"),
+            date=d.get("date"),
+        ),
     )
 
 
 def _check_references(portal: Portal, root: Path, problems: list[Problem]) -> None:
     for call in portal.calls.values():
         if call.slug in portal.drafts and call.draft != call.slug:
-            problems.append(Problem(call.path, "file name", f"{call.slug!r} is also a draft's slug, "
-                                    "so comments filed under it would be ambiguous",
-                                    "rename the call, or make it the consultation call of that draft"))
+            problems.append(
+                Problem(
+                    call.path,
+                    "file name",
+                    f"{call.slug!r} is also a draft's slug, so comments filed under it would be ambiguous",
+                    "rename the call, or make it the consultation call of that draft",
+                )
+            )
         if call.draft and call.draft not in portal.drafts:
-            problems.append(Problem(call.path, "draft", f"names {call.draft!r}, which is not a draft "
-                                    "under content/drafts/", "fix the slug or add the draft"))
+            problems.append(
+                Problem(
+                    call.path,
+                    "draft",
+                    f"names {call.draft!r}, which is not a draft under content/drafts/",
+                    "fix the slug or add the draft",
+                )
+            )
     for target, records in portal.submissions.items():
         draft, call = portal.drafts.get(target), portal.calls.get(target)
         if draft is None and call is None:
             for record in records:
-                problems.append(Problem(record.path, "target", f"{target!r} is neither a draft nor a call",
-                                        "move the record under the folder of an existing draft or call"))
+                problems.append(
+                    Problem(
+                        record.path,
+                        "target",
+                        f"{target!r} is neither a draft nor a call",
+                        "move the record under the folder of an existing draft or call",
+                    )
+                )
             continue
         anchors = draft.anchors() if draft else set()
         sources: dict[str, Path] = {}
         for record in records:
             if record.section and record.section not in anchors:
-                problems.append(Problem(record.path, "section", f"{record.section!r} is not an anchor "
-                                        f"of draft {target!r}", "use an anchor shown on the draft page "
-                                        "(art-N or art-N-cK) or remove section"))
+                problems.append(
+                    Problem(
+                        record.path,
+                        "section",
+                        f"{record.section!r} is not an anchor of draft {target!r}",
+                        "use an anchor shown on the draft page (art-N or art-N-cK) or remove section",
+                    )
+                )
             if record.domain and (call is None or call.domain(record.domain) is None):
-                problems.append(Problem(record.path, "domain", f"{record.domain!r} is not a domain of "
-                                        f"call {target!r}", "use one of the call's domain ids"))
+                problems.append(
+                    Problem(
+                        record.path,
+                        "domain",
+                        f"{record.domain!r} is not a domain of call {target!r}",
+                        "use one of the call's domain ids",
+                    )
+                )
             if record.source in sources:
-                problems.append(Problem(record.path, "source", f"{record.source!r} is already recorded in "
-                                        f"{sources[record.source].name}", "delete the duplicate record"))
+                problems.append(
+                    Problem(
+                        record.path,
+                        "source",
+                        f"{record.source!r} is already recorded in {sources[record.source].name}",
+                        "delete the duplicate record",
+                    )
+                )
             sources.setdefault(record.source, record.path)
 
 
@@ -371,7 +531,9 @@ def load_portal(root: Path, settings: Settings) -> tuple[Portal, list[Problem]]:
     for path in sorted((root / "submissions").glob("*/*")):
         if path.suffix != ".yml":
             if path.name != ".gitkeep":
-                problems.append(Problem(path, "", "is not a .yml record", "rename it to <id>.yml or remove it"))
+                problems.append(
+                    Problem(path, "", "is not a .yml record", "rename it to <id>.yml or remove it")
+                )
             continue
         record = load_submission(path, problems)
         if record:

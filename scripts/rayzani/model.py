@@ -11,15 +11,35 @@ LANGS = ("fa", "en")
 DRAFT_KINDS = ("bylaw", "bill", "directive", "circular", "board-resolution", "policy")
 CALL_KINDS = ("consultation", "crowdsourcing")
 AUDIENCES = (
-    "public", "experts", "ngos", "private-sector", "think-tanks", "research-institutes",
-    "academics", "graduate-students", "executives", "public-bodies",
+    "public",
+    "experts",
+    "ngos",
+    "private-sector",
+    "think-tanks",
+    "research-institutes",
+    "academics",
+    "graduate-students",
+    "executives",
+    "public-bodies",
 )
 CHANNELS = ("issue", "form", "pull-request", "email", "paper")
 RESPONDENT_TYPES = (
-    "individual", "ngo", "company", "academic", "research-institute", "public-body", "other",
+    "individual",
+    "ngo",
+    "company",
+    "academic",
+    "research-institute",
+    "public-body",
+    "other",
 )
 DECISION_STATUSES = (
-    "pending", "accepted", "partially-accepted", "rejected", "noted", "out-of-scope", "duplicate",
+    "pending",
+    "accepted",
+    "partially-accepted",
+    "rejected",
+    "noted",
+    "out-of-scope",
+    "duplicate",
 )
 AGE_BANDS = ("under-18", "18-29", "30-44", "45-59", "60-plus")
 GENDERS = ("female", "male", "other", "undisclosed")

@@ -114,14 +114,26 @@ def comment_view(record: Submission, permalink: str, section: str, lang: str) ->
     reason = decision.reason.get(lang) if decision.reason else None
     reason_lang = lang if decision.reason and decision.reason.has(lang) else "fa"
     return CommentView(
-        html_id=f"c-{record.id}", permalink=permalink, lang=record.language,
-        dir="rtl" if record.language == "fa" else "ltr", author=record.author.name,
-        respondent_type=record.author.type, organisation=record.author.organisation,
-        interest=record.author.interest, received=record.received, channel=record.channel,
-        section=section, body=Markup(render_comment(record.body)), status=decision.status,
-        reason=reason, reason_lang=reason_lang, reason_dir="rtl" if reason_lang == "fa" else "ltr",
-        legal_basis=decision.legal_basis, decided_by=decision.decided_by,
-        decided_on=decision.date, demo=record.demo,
+        html_id=f"c-{record.id}",
+        permalink=permalink,
+        lang=record.language,
+        dir="rtl" if record.language == "fa" else "ltr",
+        author=record.author.name,
+        respondent_type=record.author.type,
+        organisation=record.author.organisation,
+        interest=record.author.interest,
+        received=record.received,
+        channel=record.channel,
+        section=section,
+        body=Markup(render_comment(record.body)),
+        status=decision.status,
+        reason=reason,
+        reason_lang=reason_lang,
+        reason_dir="rtl" if reason_lang == "fa" else "ltr",
+        legal_basis=decision.legal_basis,
+        decided_by=decision.decided_by,
+        decided_on=decision.date,
+        demo=record.demo,
     )
 
 
@@ -195,13 +207,15 @@ def draft_page(site: Site, draft: Draft, lang: str) -> str:
     inline = site.settings.inline_comments
 
     def views(group: Discussion) -> list[CommentView]:
-        return [comment_view(r, link(key, where[r.id], f"c-{r.id}"),
-                             section_label(draft, r.section, lang), lang)
-                for r in group.records[:inline]]
+        return [
+            comment_view(r, link(key, where[r.id], f"c-{r.id}"), section_label(draft, r.section, lang), lang)
+            for r in group.records[:inline]
+        ]
 
     articles = [
         ArticleView(
-            anchor=fa_article.anchor, heading=article.heading,
+            anchor=fa_article.anchor,
+            heading=article.heading,
             body=_article_markdown(article, fa_article),
             comment_count=len(groups[fa_article.anchor].records),
             comments=views(groups[fa_article.anchor]),
@@ -212,38 +226,58 @@ def draft_page(site: Site, draft: Draft, lang: str) -> str:
     ]
     general = groups["general"]
     return render(
-        "draft.md.j2", lang, draft=draft, text=text, articles=articles,
+        "draft.md.j2",
+        lang,
+        draft=draft,
+        text=text,
+        articles=articles,
         translated=draft.has_translation(lang) or lang == "fa",
         state=state_view(draft.window, site.today, lang),
         calls=[(c, link(key, call_key(c.slug))) for c in site.portal.calls_about(draft.slug)],
-        general=views(general), general_count=len(general.records),
+        general=views(general),
+        general_count=len(general.records),
         general_link=link(key, discussion_key(draft.slug, "general")),
-        total=len(records), home=link(key, ""),
+        total=len(records),
+        home=link(key, ""),
     )
 
 
 def discussion_pages(site: Site, draft: Draft, lang: str) -> Iterator[tuple[str, str]]:
     groups = discussions(draft, site.portal.comments_on(draft.slug))
     per_page = site.settings.comments_per_page
-    text_articles = {fa.anchor: a for fa, a in zip(draft.articles, draft.text(lang).articles,
-                                                   strict=True)}
+    text_articles = {fa.anchor: a for fa, a in zip(draft.articles, draft.text(lang).articles, strict=True)}
     for anchor, group in groups.items():
         if not group.records:
             continue
-        label = (article_label(text_articles[anchor]) if anchor in text_articles
-                 else translate("general_comments", lang))
+        label = (
+            article_label(text_articles[anchor])
+            if anchor in text_articles
+            else translate("general_comments", lang)
+        )
         total = group.pages(per_page)
         for page in range(1, total + 1):
             key = discussion_key(draft.slug, anchor, page)
             chunk = group.records[(page - 1) * per_page : page * per_page]
-            comments = [comment_view(r, link(key, key, f"c-{r.id}"),
-                                     section_label(draft, r.section, lang), lang) for r in chunk]
-            yield key, render(
-                "discussion.md.j2", lang, draft=draft, text=draft.text(lang), label=label,
-                comments=comments, page=page, pages=total, count=len(group.records),
-                back=link(key, draft_key(draft.slug), anchor if anchor != "general" else ""),
-                previous=link(key, discussion_key(draft.slug, anchor, page - 1)) if page > 1 else None,
-                next=link(key, discussion_key(draft.slug, anchor, page + 1)) if page < total else None,
+            comments = [
+                comment_view(r, link(key, key, f"c-{r.id}"), section_label(draft, r.section, lang), lang)
+                for r in chunk
+            ]
+            yield (
+                key,
+                render(
+                    "discussion.md.j2",
+                    lang,
+                    draft=draft,
+                    text=draft.text(lang),
+                    label=label,
+                    comments=comments,
+                    page=page,
+                    pages=total,
+                    count=len(group.records),
+                    back=link(key, draft_key(draft.slug), anchor if anchor != "general" else ""),
+                    previous=link(key, discussion_key(draft.slug, anchor, page - 1)) if page > 1 else None,
+                    next=link(key, discussion_key(draft.slug, anchor, page + 1)) if page < total else None,
+                ),
             )
 
 
@@ -251,17 +285,32 @@ def call_page(site: Site, call: Call, lang: str) -> str:
     key = call_key(call.slug)
     ideas = site.portal.comments_on(call.slug) if call.slug not in site.portal.drafts else []
     by_domain = [
-        (domain, [comment_view(r, link(key, key, f"c-{r.id}"), domain.name.get(lang), lang)
-                  for r in ideas if r.domain == domain.id])
+        (
+            domain,
+            [
+                comment_view(r, link(key, key, f"c-{r.id}"), domain.name.get(lang), lang)
+                for r in ideas
+                if r.domain == domain.id
+            ],
+        )
         for domain in call.domains
     ]
-    unfiled = [comment_view(r, link(key, key, f"c-{r.id}"), translate("general", lang), lang)
-               for r in ideas if not r.domain]
+    unfiled = [
+        comment_view(r, link(key, key, f"c-{r.id}"), translate("general", lang), lang)
+        for r in ideas
+        if not r.domain
+    ]
     draft = site.portal.drafts.get(call.draft or "")
     return render(
-        "call.md.j2", lang, call=call, state=state_view(call.window, site.today, lang),
-        draft=draft, draft_link=link(key, draft_key(draft.slug)) if draft else None,
-        by_domain=by_domain, unfiled=unfiled, idea_count=len(ideas),
+        "call.md.j2",
+        lang,
+        call=call,
+        state=state_view(call.window, site.today, lang),
+        draft=draft,
+        draft_link=link(key, draft_key(draft.slug)) if draft else None,
+        by_domain=by_domain,
+        unfiled=unfiled,
+        idea_count=len(ideas),
     )
 
 
@@ -282,16 +331,33 @@ class Listing:
 
 def listings(site: Site, from_key: str, lang: str) -> list[Listing]:
     items = [
-        Listing(d.text(lang).title, d.text(lang).summary, link(from_key, draft_key(d.slug)),
-                f"kind_{d.kind}", d.text(lang).issuing_unit, d.window,
-                state_view(d.window, site.today, lang), len(site.portal.comments_on(d.slug)), d.demo)
+        Listing(
+            d.text(lang).title,
+            d.text(lang).summary,
+            link(from_key, draft_key(d.slug)),
+            f"kind_{d.kind}",
+            d.text(lang).issuing_unit,
+            d.window,
+            state_view(d.window, site.today, lang),
+            len(site.portal.comments_on(d.slug)),
+            d.demo,
+        )
         for d in site.portal.drafts.values()
     ]
     items += [
-        Listing(c.title.get(lang), c.asked.get(lang), link(from_key, call_key(c.slug)),
-                f"kind_{c.kind}", c.organiser.get(lang), c.window,
-                state_view(c.window, site.today, lang), len(site.portal.comments_on(c.slug)), c.demo)
-        for c in site.portal.calls.values() if c.kind == "crowdsourcing"
+        Listing(
+            c.title.get(lang),
+            c.asked.get(lang),
+            link(from_key, call_key(c.slug)),
+            f"kind_{c.kind}",
+            c.organiser.get(lang),
+            c.window,
+            state_view(c.window, site.today, lang),
+            len(site.portal.comments_on(c.slug)),
+            c.demo,
+        )
+        for c in site.portal.calls.values()
+        if c.kind == "crowdsourcing"
     ]
     return items
 
@@ -304,8 +370,14 @@ def home_page(site: Site, lang: str) -> str:
     by_state["open"].sort(key=lambda i: i.window.closes)
     by_state["upcoming"].sort(key=lambda i: i.window.opens)
     by_state["closed"].sort(key=lambda i: i.window.closes, reverse=True)
-    return render("home.md.j2", lang, sections=by_state, days=site.settings.min_comment_days,
-                  consultations=link("", "consultations/"), about=link("", "about/"))
+    return render(
+        "home.md.j2",
+        lang,
+        sections=by_state,
+        days=site.settings.min_comment_days,
+        consultations=link("", "consultations/"),
+        about=link("", "about/"),
+    )
 
 
 def consultations_page(site: Site, lang: str) -> str:
@@ -314,9 +386,23 @@ def consultations_page(site: Site, lang: str) -> str:
 
 
 def about_page(site: Site, lang: str) -> str:
-    return render("about.md.j2", lang, days=site.settings.min_comment_days,
-                  statuses=[s for s in ("accepted", "partially-accepted", "rejected", "noted",
-                                        "out-of-scope", "duplicate", "pending")])
+    return render(
+        "about.md.j2",
+        lang,
+        days=site.settings.min_comment_days,
+        statuses=[
+            s
+            for s in (
+                "accepted",
+                "partially-accepted",
+                "rejected",
+                "noted",
+                "out-of-scope",
+                "duplicate",
+                "pending",
+            )
+        ],
+    )
 
 
 def generate(portal: Portal, settings: Settings, today: dt.date) -> Iterator[tuple[str, str, str]]:
@@ -332,5 +418,3 @@ def generate(portal: Portal, settings: Settings, today: dt.date) -> Iterator[tup
                 yield key, lang, markdown
         for call in portal.calls.values():
             yield call_key(call.slug), lang, call_page(site, call, lang)
-
-

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,10 +17,8 @@ class Problem:
     def format(self, root: Path | None = None) -> str:
         shown = self.path
         if root is not None:
-            try:
+            with contextlib.suppress(ValueError):
                 shown = self.path.resolve().relative_to(root.resolve())
-            except ValueError:
-                pass
         where = f"{shown}: {self.field}" if self.field else str(shown)
         return f"{where}: {self.message}. Fix: {self.fix}"
 

@@ -54,5 +54,6 @@ def render(template: str, lang: str, **context: Any) -> str:
         return format_datetime(value, lang)
 
     page = environment().get_template(template)
-    return page.render(lang=lang, dir="rtl" if lang == "fa" else "ltr", t=t, num=num, date=date,
-                       datetime=datetime, **context)
+    return page.render(
+        lang=lang, dir="rtl" if lang == "fa" else "ltr", t=t, num=num, date=date, datetime=datetime, **context
+    )

@@ -89,9 +89,7 @@ def localized(value: Any) -> str | None:
     return None
 
 
-def check_mapping(
-    data: Any, fields: dict[str, Field], path: Path, prefix: str = ""
-) -> list[Problem]:
+def check_mapping(data: Any, fields: dict[str, Field], path: Path, prefix: str = "") -> list[Problem]:
     """Check a mapping against declared fields: unknown keys, missing keys, types."""
     where = prefix.rstrip(".") or "(top level)"
     if not isinstance(data, dict):
@@ -101,8 +99,12 @@ def check_mapping(
         if key not in fields:
             known = ", ".join(fields)
             problems.append(
-                Problem(path, f"{prefix}{key}", "is not a known field",
-                        f"remove it or correct its spelling; known fields: {known}")
+                Problem(
+                    path,
+                    f"{prefix}{key}",
+                    "is not a known field",
+                    f"remove it or correct its spelling; known fields: {known}",
+                )
             )
     for key, spec in fields.items():
         if key not in data or data[key] is None:

@@ -56,21 +56,37 @@ def load_settings(config_path: Path) -> tuple[Settings, list[Problem]]:
     values: dict[str, Any] = {}
     for key, value in raw.items():
         if key not in declared:
-            problems.append(Problem(config_path, f"extra.rayzani.{key}", "is not a Rayzani setting",
-                                    f"remove it; settings are: {', '.join(declared)}"))
+            problems.append(
+                Problem(
+                    config_path,
+                    f"extra.rayzani.{key}",
+                    "is not a Rayzani setting",
+                    f"remove it; settings are: {', '.join(declared)}",
+                )
+            )
             continue
         default = declared[key].default
         if value is None:
             continue
         if not isinstance(value, type(default)) or isinstance(value, bool) != isinstance(default, bool):
-            problems.append(Problem(config_path, f"extra.rayzani.{key}",
-                                    f"must be {type(default).__name__}, not {value!r}",
-                                    f"write a {type(default).__name__} like {default!r}"))
+            problems.append(
+                Problem(
+                    config_path,
+                    f"extra.rayzani.{key}",
+                    f"must be {type(default).__name__}, not {value!r}",
+                    f"write a {type(default).__name__} like {default!r}",
+                )
+            )
             continue
         values[key] = value
     settings = Settings(**values)
     if settings.min_comment_days < 30:
-        problems.append(Problem(config_path, "extra.rayzani.min_comment_days",
-                                "is below the 30 calendar days the publication rule requires",
-                                "set it to 30 or more"))
+        problems.append(
+            Problem(
+                config_path,
+                "extra.rayzani.min_comment_days",
+                "is below the 30 calendar days the publication rule requires",
+                "set it to 30 or more",
+            )
+        )
     return settings, problems
