@@ -1,0 +1,122 @@
+"""Shared fixtures: a small portal repository to break, and the built example site."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from rayzani.cli import main as rayzani
+
+REPO = Path(__file__).resolve().parent.parent
+BUILD_DATE = "2026-11-23"
+
+DRAFT_FA = """\
+---
+title: آیین‌نامه آزمایشی
+kind: bylaw
+issuing_unit: واحد حقوقی
+domain: آزمون
+opens: 2026-11-01
+closes: 2026-12-01
+version: "1"
+summary: خلاصه آیین‌نامه.
+---
+مقدمه سند.
+
+## ماده ۱ — تعاریف
+
+متن ماده یک.
+
+1. بند یک
+2. بند دو
+
+## ماده ۲ — تکالیف
+
+متن ماده دو.
+"""
+
+RECORD = """\
+id: c1
+target: sample
+section: art-1-c2
+received: 2026-11-05T10:00:00+03:30
+channel: form
+source: form:1
+language: fa
+body: نظر آزمایشی درباره بند دو.
+author: {type: individual}
+decision:
+  status: rejected
+  reason: {fa: دلیل رد, en: Reason for rejection}
+  decided_by: واحد حقوقی
+  date: 2026-11-20
+"""
+
+CALL = """\
+---
+title: {title}
+kind: consultation
+asked: {asked}
+audience: [public]
+opens: 2026-11-01
+closes: 2026-12-01
+draft: sample
+channels: [form]
+organiser: {organiser}
+---
+{body}
+"""
+
+
+class Repo:
+    """A throwaway portal repository with one draft, one call and one comment."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        (root / "keys").mkdir(parents=True)
+        shutil.copy(REPO / "keys" / "portal.pub", root / "keys" / "portal.pub")
+        (root / "mkdocs.yml").write_text("site_name: test\nextra:\n  rayzani:\n    min_comment_days: 30\n")
+        self.write("content/drafts/sample/index.fa.md", DRAFT_FA)
+        self.write("submissions/sample/c1.yml", RECORD)
+        self.write(
+            "content/calls/sample.fa.md",
+            CALL.format(title="فراخوان", asked="نظر دهید", organiser="وزارت", body="متن فراخوان."),
+        )
+        self.write(
+            "content/calls/sample.en.md",
+            CALL.format(title="Call", asked="Comment", organiser="Ministry", body="The call."),
+        )
+
+    def write(self, relative: str, text: str) -> Path:
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    def edit(self, relative: str, old: str, new: str) -> Path:
+        path = self.root / relative
+        text = path.read_text(encoding="utf-8")
+        assert old in text, f"{old!r} not in {relative}"
+        path.write_text(text.replace(old, new), encoding="utf-8")
+        return path
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Repo:
+    return Repo(tmp_path / "portal")
+
+
+@pytest.fixture(scope="session")
+def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled example consultation, built as it would be on 2026-11-23."""
+    site = tmp_path_factory.mktemp("site")
+    assert rayzani(["--root", str(REPO), "build", "--site-dir", str(site), "--date", BUILD_DATE]) == 0
+    return site
+
+
+def today() -> dt.date:
+    return dt.date.fromisoformat(BUILD_DATE)

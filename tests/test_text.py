@@ -1,0 +1,31 @@
+"""Persian text normalisation, digits and dates for display."""
+
+import datetime as dt
+
+from rayzani.dates import format_date
+from rayzani.sanitize import render_comment
+from rayzani.text import has_controls, normalise, to_persian_digits
+
+
+def test_arabic_letters_become_persian_and_controls_go():
+    assert normalise("كتاب علي\u202e\u200b") == "کتاب علی"
+    assert normalise("می\u200cخواهم") == "می\u200cخواهم"  # the half-space is Persian, kept
+    assert not has_controls(normalise("a\u2066b\u2069"))
+
+
+def test_persian_digits_and_jalali_dates():
+    assert to_persian_digits(2026) == "۲۰۲۶"
+    assert format_date(dt.date(2026, 11, 23), "fa") == "۲ آذر ۱۴۰۵"
+    assert format_date(dt.date(2026, 11, 23), "en") == "23 November 2026"
+    assert format_date(dt.date(2026, 3, 21), "fa") == "۱ فروردین ۱۴۰۵"
+
+
+def test_hostile_comment_markdown_is_inert():
+    html = render_comment(
+        "<script>alert(1)</script> <img src=x onerror=alert(1)> [x](javascript:alert(1)) "
+        "![pic](https://tracker.example/p.png) \u202egnp.exe"
+    )
+    assert "<script" not in html and "<img" not in html
+    assert 'href="javascript' not in html
+    assert "\u202e" not in html
+    assert "&lt;script&gt;" in html
