@@ -13,9 +13,9 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from rayzani.generate import generate
 from rayzani.loader import load_portal
 from rayzani.model import Portal
-from rayzani.pages import generate
 from rayzani.problems import Problem, ValidationFailed
 from rayzani.settings import Settings, load_settings
 

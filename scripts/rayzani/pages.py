@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from markupsafe import Markup
 
 from rayzani.dates import format_date
-from rayzani.model import LANGS, Article, Call, Draft, Portal, Submission, Window
+from rayzani.model import Article, Call, Draft, Portal, Submission, Window
 from rayzani.render import render, translate
 from rayzani.sanitize import render_comment
 from rayzani.settings import Settings
@@ -405,16 +405,13 @@ def about_page(site: Site, lang: str) -> str:
     )
 
 
-def generate(portal: Portal, settings: Settings, today: dt.date) -> Iterator[tuple[str, str, str]]:
-    """Yield (page key, language, Markdown) for every page of the site."""
-    site = Site(portal, settings, today)
-    for lang in LANGS:
-        yield "", lang, home_page(site, lang)
-        yield "consultations/", lang, consultations_page(site, lang)
-        yield "about/", lang, about_page(site, lang)
-        for draft in portal.drafts.values():
-            yield draft_key(draft.slug), lang, draft_page(site, draft, lang)
-            for key, markdown in discussion_pages(site, draft, lang):
-                yield key, lang, markdown
-        for call in portal.calls.values():
-            yield call_key(call.slug), lang, call_page(site, call, lang)
+def core_pages(site: Site, lang: str) -> Iterator[tuple[str, str]]:
+    """Home, archive, about, every draft with its discussions, every call."""
+    yield "", home_page(site, lang)
+    yield "consultations/", consultations_page(site, lang)
+    yield "about/", about_page(site, lang)
+    for draft in site.portal.drafts.values():
+        yield draft_key(draft.slug), draft_page(site, draft, lang)
+        yield from discussion_pages(site, draft, lang)
+    for call in site.portal.calls.values():
+        yield call_key(call.slug), call_page(site, call, lang)

@@ -16,8 +16,16 @@ from rayzani.text import localise_digits
 
 @cache
 def messages() -> dict[str, dict[str, str]]:
-    text = resources.files("rayzani").joinpath("messages.yml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    """Interface text from every file in `messages/` (one file per part of the site)."""
+    merged: dict[str, dict[str, str]] = {}
+    for entry in sorted(resources.files("rayzani").joinpath("messages").iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".yml"):
+            part = yaml.safe_load(entry.read_text(encoding="utf-8")) or {}
+            clash = set(part) & set(merged)
+            if clash:
+                raise ValueError(f"messages/{entry.name} redefines {sorted(clash)}")
+            merged.update(part)
+    return merged
 
 
 def translate(key: str, lang: str, **values: Any) -> str:
