@@ -8,7 +8,6 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from rayzani.cli import main as rayzani
 
 REPO = Path(__file__).resolve().parent.parent

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from rayzani.builder import load_project
 from rayzani.cli import main as rayzani
 
@@ -118,8 +117,10 @@ def test_a_call_without_its_english_version_fails(repo):
 
 
 def test_a_section_of_the_draft_must_exist_and_duplicate_sources_are_caught(repo):
-    repo.write("submissions/sample/c2.yml", (repo.root / "submissions/sample/c1.yml").read_text()
-               .replace("id: c1", "id: c2"))
+    repo.write(
+        "submissions/sample/c2.yml",
+        (repo.root / "submissions/sample/c1.yml").read_text().replace("id: c1", "id: c2"),
+    )
     found = problems_of(repo)
     assert any("c2.yml: source: 'form:1' is already recorded in c1.yml" in line for line in found)
 

@@ -13,7 +13,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from rayzani.generate import generate
+from rayzani.generate import generate, generate_files
 from rayzani.loader import load_portal
 from rayzani.model import Portal
 from rayzani.problems import Problem, ValidationFailed
@@ -63,8 +63,15 @@ def write_pages(project: Project, today: dt.date) -> tuple[int, int]:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(markdown, encoding="utf-8")
         written += 1
-    for stale in docs.rglob("*.md"):
-        if stale not in wanted:
+    for relative, content in generate_files(project.portal, project.settings, today):
+        path = docs / relative
+        wanted.add(path)
+        if path.is_file() and path.read_bytes() == content:
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+    for stale in docs.rglob("*"):
+        if stale.is_file() and stale not in wanted:
             stale.unlink()
     return written, unchanged
 

@@ -1,7 +1,9 @@
 """Every set of pages the site has, generated for each language: the model in, Markdown out.
 
 A part of the site (reports, panels, certificates...) lives in its own `pages_*` module with
-a function `(site, lang) -> (page key, Markdown)...`, and is listed in PAGE_SOURCES.
+a function `(site, lang) -> (page key, Markdown)...`, listed in PAGE_SOURCES. Files that are
+not pages (CSV, JSON, feeds, PDFs) come from FILE_SOURCES: `(site) -> (path, bytes)...`, with
+paths relative to the site root; MkDocs copies them as they are.
 """
 
 from __future__ import annotations
@@ -14,10 +16,13 @@ from rayzani.pages import Site, core_pages
 from rayzani.settings import Settings
 
 PageSource = Callable[[Site, str], Iterator[tuple[str, str]]]
+FileSource = Callable[[Site], Iterator[tuple[str, bytes]]]
 
 PAGE_SOURCES: list[PageSource] = [
     core_pages,
 ]
+
+FILE_SOURCES: list[FileSource] = []
 
 
 def generate(portal: Portal, settings: Settings, today: dt.date) -> Iterator[tuple[str, str, str]]:
@@ -27,3 +32,10 @@ def generate(portal: Portal, settings: Settings, today: dt.date) -> Iterator[tup
         for source in PAGE_SOURCES:
             for key, markdown in source(site, lang):
                 yield key, lang, markdown
+
+
+def generate_files(portal: Portal, settings: Settings, today: dt.date) -> Iterator[tuple[str, bytes]]:
+    """Yield (path relative to the site root, content) for every data file of the site."""
+    site = Site(portal, settings, today)
+    for source in FILE_SOURCES:
+        yield from source(site)
