@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import sys
 import textwrap
 from pathlib import Path
 
 import pytest
-from rayzani.cli import main as rayzani
 
 REPO = Path(__file__).resolve().parent.parent
+# Test this checkout's package even when another checkout is the one pip installed.
+sys.path.insert(0, str(REPO / "scripts"))
+
+from rayzani.cli import main as rayzani  # noqa: E402
+
 BUILD_DATE = "2026-11-23"
 
 DRAFT_FA = """\

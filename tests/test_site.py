@@ -9,6 +9,7 @@ import pytest
 import yaml
 from conftest import REPO
 from html_query import element, html_tag
+
 from rayzani.builder import load_project
 from rayzani.sealing import read_private_key, unseal
 

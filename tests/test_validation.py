@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from rayzani.builder import load_project
 from rayzani.cli import main as rayzani
 
