@@ -26,6 +26,7 @@ from rayzani.model import (
     DraftText,
     Localized,
     Portal,
+    Report,
     Submission,
     Window,
 )
@@ -79,6 +80,7 @@ CALL_FIELDS = {
 CALL_SHARED = ("kind", "audience", "opens", "closes", "draft", "channels", "demo")
 
 AUTHOR_FIELDS = {
+    "id": F(s.text, "the identity the participant chose, e.g. github:login", required=False),
     "type": F(s.one_of(RESPONDENT_TYPES), f"one of {', '.join(RESPONDENT_TYPES)}"),
     "name": F(s.text, "the display name the participant consented to publish", required=False),
     "organisation": F(s.text, "the organisation's name", required=False),
@@ -168,6 +170,37 @@ def _window(meta: dict, path: Path, settings: Settings, problems: list[Problem])
     return window
 
 
+REPORT_FIELDS = {"published": F(s.date, "the date the report was published, like 2026-12-20")}
+
+
+def load_report(base: Path, problems: list[Problem]) -> Report | None:
+    """Read `<base>.fa.md` (required once a report exists) and `<base>.en.md`."""
+    fa_path, en_path = base.with_name(base.name + ".fa.md"), base.with_name(base.name + ".en.md")
+    if not fa_path.is_file():
+        if en_path.is_file():
+            problems.append(
+                Problem(fa_path, "", "is missing while the English report exists", "add the Persian report")
+            )
+        return None
+    meta, body_fa = _read_markdown(fa_path, problems)
+    if meta is None:
+        return None
+    found = s.check_mapping(meta, REPORT_FIELDS, fa_path)
+    problems.extend(found)
+    if found:
+        return None
+    body_en = None
+    if en_path.is_file():
+        meta_en, body_en = _read_markdown(en_path, problems)
+        if meta_en is not None:
+            problems.extend(s.check_mapping(meta_en, {}, en_path))
+    return Report(
+        fa_path,
+        meta["published"],
+        Localized(normalise(body_fa).strip(), normalise(body_en).strip() if body_en else None),
+    )
+
+
 def load_draft(folder: Path, settings: Settings, problems: list[Problem]) -> Draft | None:
     slug = folder.name
     if s.slug(slug):
@@ -253,6 +286,7 @@ def load_draft(folder: Path, settings: Settings, problems: list[Problem]) -> Dra
                 )
             )
     return Draft(
+        report=load_report(folder / "report", problems),
         slug=slug,
         path=folder,
         kind=meta_fa["kind"],
@@ -338,6 +372,7 @@ def load_call(slug: str, folder: Path, settings: Settings, problems: list[Proble
         return Localized(normalise(fa[key]), normalise(en[key]))
 
     return Call(
+        report=load_report(folder / f"{slug}.report", problems),
         slug=slug,
         path=folder / f"{slug}.fa.md",
         kind=fa["kind"],
@@ -433,7 +468,11 @@ def load_submission(path: Path, problems: list[Problem]) -> Submission | None:
         sealed=data.get("sealed"),
         demo=bool(data.get("demo", False)),
         author=Author(
-            type=a["type"], name=a.get("name"), organisation=a.get("organisation"), interest=a.get("interest")
+            id=a.get("id"),
+            type=a["type"],
+            name=a.get("name"),
+            organisation=a.get("organisation"),
+            interest=a.get("interest"),
         ),
         decision=Decision(
             status=d["status"],

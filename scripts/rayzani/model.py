@@ -114,6 +114,15 @@ class Window:
 
 
 @dataclass(frozen=True)
+class Report:
+    """The editors' report after a consultation closes: key concerns in their own words."""
+
+    path: Path
+    published: dt.date
+    summary: Localized
+
+
+@dataclass(frozen=True)
 class Draft:
     slug: str
     path: Path
@@ -122,6 +131,7 @@ class Draft:
     window: Window
     texts: dict[str, DraftText]
     demo: bool = False
+    report: Report | None = None
 
     def text(self, lang: str) -> DraftText:
         return self.texts.get(lang, self.texts["fa"])
@@ -164,6 +174,7 @@ class Call:
     draft: str | None = None
     domains: tuple[Domain, ...] = ()
     demo: bool = False
+    report: Report | None = None
 
     def domain(self, domain_id: str) -> Domain | None:
         return next((d for d in self.domains if d.id == domain_id), None)
@@ -173,6 +184,9 @@ class Call:
 class Author:
     type: str
     name: str | None = None
+    # An identity the participant chose to give ("github:login", or a pseudonymous id the
+    # form issued): the only thing that links one person's contributions across channels.
+    id: str | None = None
     organisation: str | None = None
     interest: str | None = None
 
