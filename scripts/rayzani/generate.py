@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 
 from rayzani.model import LANGS, Portal
+from rayzani.open_data import open_data_files
 from rayzani.pages import Site, core_pages
 from rayzani.settings import Settings
 
@@ -22,7 +23,9 @@ PAGE_SOURCES: list[PageSource] = [
     core_pages,
 ]
 
-FILE_SOURCES: list[FileSource] = []
+FILE_SOURCES: list[FileSource] = [
+    open_data_files,
+]
 
 
 def generate(portal: Portal, settings: Settings, today: dt.date) -> Iterator[tuple[str, str, str]]:

@@ -553,7 +553,7 @@ def _check_references(portal: Portal, root: Path, problems: list[Problem]) -> No
 def load_portal(root: Path, settings: Settings) -> tuple[Portal, list[Problem]]:
     """Load and validate the whole repository; every problem is returned, none raised."""
     problems: list[Problem] = []
-    portal = Portal()
+    portal = Portal(root=root)
     drafts_dir, calls_dir = root / "content" / "drafts", root / "content" / "calls"
     for folder in sorted(p for p in drafts_dir.glob("*") if p.is_dir()):
         draft = load_draft(folder, settings, problems)

@@ -231,6 +231,8 @@ class Portal:
     drafts: dict[str, Draft] = field(default_factory=dict)
     calls: dict[str, Call] = field(default_factory=dict)
     submissions: dict[str, list[Submission]] = field(default_factory=dict)
+    # The repository it was read from: where the private key file and the theme's fonts are.
+    root: Path = Path(".")
 
     def comments_on(self, target: str) -> list[Submission]:
         return self.submissions.get(target, [])

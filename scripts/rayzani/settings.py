@@ -33,6 +33,8 @@ class Settings:
     comments_per_page: int = 100
     # Comments shown under each article on the draft page itself.
     inline_comments: int = 5
+    # Statistics cells from personal data below this count are shown as "fewer than N".
+    suppression_threshold: int = 5
 
 
 class _TolerantLoader(yaml.SafeLoader):
@@ -87,6 +89,15 @@ def load_settings(config_path: Path) -> tuple[Settings, list[Problem]]:
                 "extra.rayzani.min_comment_days",
                 "is below the 30 calendar days the publication rule requires",
                 "set it to 30 or more",
+            )
+        )
+    if settings.suppression_threshold < 2:
+        problems.append(
+            Problem(
+                config_path,
+                "extra.rayzani.suppression_threshold",
+                "below 2 would publish single participants' personal data",
+                "set it to 5 (the default) or more",
             )
         )
     return settings, problems

@@ -1,0 +1,130 @@
+"""What the comments show, for the editors' report: counts per article, near-identical comments.
+
+Form letters and campaigns are found as regulators do: the texts are normalised (Persian
+letters, digits, diacritics, half-spaces, punctuation), cut into word shingles, and comments
+whose shingle sets are nearly the same are grouped, so that a campaign is counted and shown
+once with its count. MinHash with banding finds candidate pairs without comparing every pair;
+each candidate is confirmed with the exact Jaccard similarity.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import zlib
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rayzani.model import Draft, Submission
+from rayzani.text import normalise, to_ascii_digits
+
+# Two comments whose word-shingle sets overlap this much are the same text with small edits.
+SIMILARITY = 0.6
+SHINGLE = 3
+_BANDS, _ROWS = 20, 3  # 60 hashes: a pair at 0.6 similarity becomes a candidate with p > 0.98
+_PRIME = (1 << 61) - 1
+_SEEDS = [(0x9E3779B97F4A7C15 * (i + 1) % _PRIME, 0xC2B2AE3D27D4EB4F * (i + 7) % _PRIME) for i in range(60)]
+
+# Arabic diacritics (harakat), superscript alef and tatweel: typed or not, the word is the same.
+_MARKS = re.compile("[\u064b-\u065f\u0670\u0640]")
+_NOT_WORD = re.compile(r"[^\w]+")
+
+
+def fingerprint_text(text: str) -> str:
+    """The text reduced to what makes it the same comment: Persian-aware, case- and punctuation-free."""
+    text = to_ascii_digits(normalise(text)).casefold()
+    text = _MARKS.sub("", unicodedata.normalize("NFKC", text))
+    text = text.replace("\u200c", " ").replace("آ", "ا").replace("ة", "ه").replace("ۀ", "ه")
+    text = text.replace("أ", "ا").replace("إ", "ا").replace("ؤ", "و")
+    return " ".join(_NOT_WORD.sub(" ", text).split())
+
+
+def shingles(text: str) -> frozenset[int]:
+    words = fingerprint_text(text).split()
+    if len(words) < SHINGLE:
+        return frozenset({zlib.crc32(" ".join(words).encode())})
+    return frozenset(
+        zlib.crc32(" ".join(words[i : i + SHINGLE]).encode()) for i in range(len(words) - SHINGLE + 1)
+    )
+
+
+def _signature(values: frozenset[int]) -> list[int]:
+    return [min((a * v + b) % _PRIME for v in values) for a, b in _SEEDS]
+
+
+def jaccard(a: frozenset[int], b: frozenset[int]) -> float:
+    return len(a & b) / len(a | b) if a or b else 1.0
+
+
+@dataclass(frozen=True)
+class CommentGroup:
+    """Near-identical comments: the first received stands for the group."""
+
+    representative: Submission
+    members: tuple[Submission, ...]
+
+    @property
+    def count(self) -> int:
+        return len(self.members)
+
+
+def near_duplicate_groups(records: Iterable[Submission], threshold: float = SIMILARITY) -> list[CommentGroup]:
+    """Groups of two or more near-identical comments, largest first."""
+    records = sorted(records, key=lambda r: (r.received, r.id))
+    sets = [shingles(r.body) for r in records]
+    parent = list(range(len(records)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    buckets: dict[tuple[int, tuple[int, ...]], list[int]] = {}
+    signatures: dict[frozenset[int], list[int]] = {}  # identical texts (most campaigns) hash once
+    for index, values in enumerate(sets):
+        signature = signatures.get(values) or signatures.setdefault(values, _signature(values))
+        for band in range(_BANDS):
+            buckets.setdefault((band, tuple(signature[band * _ROWS : (band + 1) * _ROWS])), []).append(index)
+    for members in buckets.values():
+        # Each member is checked against the bucket's first and its predecessor: linear, not quadratic.
+        for position, other in enumerate(members[1:], start=1):
+            for one in {members[0], members[position - 1]}:
+                a, b = find(one), find(other)
+                if a != b and jaccard(sets[one], sets[other]) >= threshold:
+                    parent[max(a, b)] = min(a, b)
+    grouped: dict[int, list[Submission]] = {}
+    for index, record in enumerate(records):
+        grouped.setdefault(find(index), []).append(record)
+    groups = [CommentGroup(members[0], tuple(members)) for members in grouped.values() if len(members) > 1]
+    return sorted(groups, key=lambda g: (-g.count, g.representative.received))
+
+
+@dataclass(frozen=True)
+class ArticleCounts:
+    """Comments on one article (its clauses included) and how they were decided."""
+
+    anchor: str  # an article anchor, or "general"
+    comments: int
+    statuses: Counter[str]
+
+    @property
+    def answered(self) -> int:
+        return self.comments - self.statuses.get("pending", 0)
+
+
+def article_counts(draft: Draft, records: Iterable[Submission]) -> list[ArticleCounts]:
+    """One entry per article in the text's order, then the general comments."""
+    statuses: dict[str, Counter[str]] = {a.anchor: Counter() for a in draft.articles}
+    statuses["general"] = Counter()
+    for record in records:
+        article = draft.article_of(record.section)
+        statuses[article.anchor if article else "general"][record.decision.status] += 1
+    return [ArticleCounts(anchor, sum(c.values()), c) for anchor, c in statuses.items()]
+
+
+def most_discussed(counts: list[ArticleCounts], limit: int = 3) -> list[ArticleCounts]:
+    """The articles with the most comments (general comments are not an article)."""
+    ranked = sorted((c for c in counts if c.anchor != "general" and c.comments), key=lambda c: -c.comments)
+    return ranked[:limit]

@@ -1,0 +1,183 @@
+"""Open data: every consultation's public comments and decisions, the statistics, and a data package.
+
+Stable URLs: `data/<slug>/comments.csv` and `.json`, `data/statistics.csv` and
+`data/datapackage.json` (Frictionless Data Package). Only what the site already shows is
+written: no sealed field, no contact, no chosen identity; a name only when it was consented.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+
+from rayzani.concerns import near_duplicate_groups
+from rayzani.model import Submission
+from rayzani.pages import Site
+from rayzani.stats import Statistics, consultation_statistics, portal_statistics
+
+DATA_DIR = "data"
+# (column, Frictionless type, description): the one declaration the CSV, JSON and package share.
+COMMENT_FIELDS: tuple[tuple[str, str, str], ...] = (
+    ("id", "string", "record id, unique within the consultation"),
+    ("consultation", "string", "slug of the draft or call commented on"),
+    ("section", "string", "article or clause anchor; empty for a general comment"),
+    ("domain", "string", "domain id of an idea on a crowdsourcing call"),
+    ("received", "datetime", "when the comment was received (ISO 8601 with zone)"),
+    ("channel", "string", "issue, form, pull-request, email or paper"),
+    ("language", "string", "fa or en"),
+    ("body", "string", "the comment as written (Markdown)"),
+    ("author_name", "string", "display name, only when the participant consented to publish it"),
+    (
+        "respondent_type",
+        "string",
+        "individual, ngo, company, academic, research-institute, public-body, other",
+    ),
+    ("organisation", "string", "the organisation the participant speaks for"),
+    ("declared_interest", "string", "the interest the participant declared"),
+    (
+        "decision_status",
+        "string",
+        "pending, accepted, partially-accepted, rejected, noted, out-of-scope, duplicate",
+    ),
+    ("decision_reason_fa", "string", "the documented reason, in Persian"),
+    ("decision_reason_en", "string", "the documented reason, in English when given"),
+    ("legal_basis", "string", "the article of law the decision relies on"),
+    ("decided_by", "string", "the unit or panel that decided"),
+    ("decision_date", "date", "the day of the decision"),
+    ("near_duplicate_of", "string", "id of the first comment of its group of near-identical comments"),
+)
+STATISTICS_FIELDS: tuple[tuple[str, str, str], ...] = (
+    ("scope", "string", "portal, or the slug of one consultation"),
+    (
+        "dimension",
+        "string",
+        "age_band, gender, province, respondent_type, channel, decision_status or domain",
+    ),
+    ("unit", "string", "participants (personal data) or comments"),
+    ("category", "string", "the category counted; not-stated when the participant did not say"),
+    ("count", "integer", "the count; empty when suppressed"),
+    ("suppressed", "boolean", "true when the count is below the suppression threshold, or hides one that is"),
+)
+
+
+def comment_row(record: Submission, duplicate_of: str | None) -> dict[str, str]:
+    decision, author = record.decision, record.author
+    return {
+        "id": record.id,
+        "consultation": record.target,
+        "section": record.section or "",
+        "domain": record.domain or "",
+        "received": record.received.isoformat(),
+        "channel": record.channel,
+        "language": record.language,
+        "body": record.body,
+        "author_name": author.name or "",
+        "respondent_type": author.type,
+        "organisation": author.organisation or "",
+        "declared_interest": author.interest or "",
+        "decision_status": decision.status,
+        "decision_reason_fa": decision.reason.fa if decision.reason else "",
+        "decision_reason_en": (decision.reason.en or "") if decision.reason else "",
+        "legal_basis": decision.legal_basis or "",
+        "decided_by": decision.decided_by or "",
+        "decision_date": decision.date.isoformat() if decision.date else "",
+        "near_duplicate_of": duplicate_of or "",
+    }
+
+
+def _csv(fields: tuple[tuple[str, str, str], ...], rows: list[dict[str, str]]) -> bytes:
+    out = io.StringIO(newline="")
+    writer = csv.DictWriter(out, fieldnames=[f[0] for f in fields], lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+def statistics_rows(stats: Statistics) -> list[dict[str, str]]:
+    return [
+        {
+            "scope": stats.scope,
+            "dimension": b.dimension,
+            "unit": b.unit,
+            "category": c.category,
+            "count": "" if c.suppressed else str(c.count),
+            "suppressed": "true" if c.suppressed else "false",
+        }
+        for b in stats.breakdowns
+        for c in b.cells
+    ]
+
+
+def consultation_slugs(site: Site) -> list[str]:
+    """Every draft, and every call for ideas, that the site publishes."""
+    calls = [c.slug for c in site.portal.calls.values() if c.kind == "crowdsourcing"]
+    return sorted(set(site.portal.drafts) | set(calls))
+
+
+def _schema(fields: tuple[tuple[str, str, str], ...]) -> dict:
+    return {"fields": [{"name": n, "type": t, "description": d} for n, t, d in fields]}
+
+
+def open_data_files(site: Site) -> Iterator[tuple[str, bytes]]:
+    """The open-data files and the Frictionless data package that describes them."""
+    resources = []
+    for slug in consultation_slugs(site):
+        records = site.portal.comments_on(slug)
+        first_of = {
+            m.id: g.representative.id
+            for g in near_duplicate_groups(records)
+            for m in g.members
+            if m is not g.representative
+        }
+        rows = [comment_row(r, first_of.get(r.id)) for r in records]
+        base = f"{DATA_DIR}/{slug}/comments"
+        yield f"{base}.csv", _csv(COMMENT_FIELDS, rows)
+        yield f"{base}.json", json.dumps(rows, ensure_ascii=False, indent=1).encode("utf-8")
+        name = f"{slug}-comments"
+        for fmt, media in (("csv", "text/csv"), ("json", "application/json")):
+            resources.append(
+                {
+                    "name": name + ("" if fmt == "csv" else "-json"),
+                    "path": f"{slug}/comments.{fmt}",
+                    "format": fmt,
+                    "mediatype": media,
+                    "encoding": "utf-8",
+                    "title": f"Comments and decisions: {slug}",
+                    **({"profile": "tabular-data-resource"} if fmt == "csv" else {}),
+                    "schema": _schema(COMMENT_FIELDS),
+                }
+            )
+    stats = [portal_statistics(site.portal, site.settings, site.today)]
+    stats += [
+        consultation_statistics(site.portal, site.settings, site.today, s) for s in consultation_slugs(site)
+    ]
+    yield (
+        f"{DATA_DIR}/statistics.csv",
+        _csv(STATISTICS_FIELDS, [row for s in stats for row in statistics_rows(s)]),
+    )
+    resources.append(
+        {
+            "name": "statistics",
+            "path": "statistics.csv",
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            "profile": "tabular-data-resource",
+            "title": "Participation statistics, portal-wide and per consultation",
+            "description": (
+                f"Counts from personal data below {site.settings.suppression_threshold} are suppressed, "
+                "with complementary suppression; personal-data counts cover closed consultations only."
+            ),
+            "schema": _schema(STATISTICS_FIELDS),
+        }
+    )
+    package = {
+        "profile": "data-package",  # the JSON copies are not tabular resources
+        "name": "rayzani-consultations",
+        "title": "Public consultations: comments, decisions and participation statistics",
+        "created": site.today.isoformat(),
+        "resources": resources,
+    }
+    yield f"{DATA_DIR}/datapackage.json", json.dumps(package, ensure_ascii=False, indent=1).encode("utf-8")

@@ -1,0 +1,233 @@
+"""Participation statistics from the records and the unsealed personal data, small cells suppressed.
+
+Personal data (age band, gender, province) is opened only here, only with the portal's private
+key, and only to count. Its counts are published only for consultations whose comment period
+has closed: while comments still arrive, comparing yesterday's table with today's would tell
+which province the author of a newly published comment lives in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rayzani.model import AGE_BANDS, CHANNELS, DECISION_STATUSES, GENDERS, RESPONDENT_TYPES, Localized, Portal
+from rayzani.provinces import PROVINCES
+from rayzani.sealing import PersonalData, read_private_key, unseal
+from rayzani.settings import Settings
+
+NOT_STATED = "not-stated"
+PERSONAL_DIMENSIONS: dict[str, tuple[str, ...]] = {
+    "age_band": AGE_BANDS,
+    "gender": GENDERS,
+    "province": tuple(PROVINCES),
+}
+# Shown on every comment card already, so counting them discloses nothing new: not suppressed.
+RECORD_DIMENSIONS: dict[str, tuple[str, ...]] = {
+    "respondent_type": RESPONDENT_TYPES,
+    "channel": CHANNELS,
+    "decision_status": DECISION_STATUSES,
+}
+
+# Why personal breakdowns are missing: no private key at build time, or the period is still open.
+PERSONAL_OPEN, PERSONAL_SEALED, PERSONAL_NOT_YET = "open", "sealed", "not-yet"
+
+
+@dataclass(frozen=True)
+class Cell:
+    category: str
+    count: int
+    suppressed: bool = False
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """One table: participants (personal dimensions) or comments (the others) per category."""
+
+    dimension: str
+    unit: str  # "participants" or "comments"
+    cells: tuple[Cell, ...]
+    # Names of free-text categories (domains); fixed categories are named by the messages.
+    labels: dict[str, Localized]
+
+    @property
+    def total(self) -> int:
+        return sum(c.count for c in self.cells)
+
+    @property
+    def has_suppressed(self) -> bool:
+        return any(c.suppressed for c in self.cells)
+
+
+@dataclass(frozen=True)
+class Statistics:
+    """Statistics of one consultation (scope = its slug) or of the whole portal (scope = "portal")."""
+
+    scope: str
+    participants: int
+    comments: int
+    breakdowns: tuple[Breakdown, ...]
+    timeline: tuple[tuple[dt.date, int], ...]
+    personal: str
+    threshold: int
+
+    def breakdown(self, dimension: str) -> Breakdown | None:
+        return next((b for b in self.breakdowns if b.dimension == dimension), None)
+
+
+def suppress(counts: dict[str, int], threshold: int) -> tuple[Cell, ...]:
+    """Cells with 0 < count < threshold are hidden; if only one is, the next smallest is hidden too.
+
+    With a single hidden cell, the published total minus the visible cells would give it back;
+    hiding a second cell (the smallest other, a zero if there is one) makes the hidden sum
+    ambiguous between them.
+    """
+    hidden = {k for k, n in counts.items() if 0 < n < threshold}
+    if len(hidden) == 1 and len(counts) > 1:
+        order = list(counts)
+        hidden.add(min((k for k in counts if k not in hidden), key=lambda k: (counts[k], order.index(k))))
+    return tuple(Cell(k, n, k in hidden) for k, n in counts.items())
+
+
+_UNSEALED: dict[int, tuple[Portal, dict[tuple[str, str], PersonalData] | None]] = {}
+
+
+def personal_data(portal: Portal, settings: Settings) -> dict[tuple[str, str], PersonalData] | None:
+    """(target, record id) -> opened personal data; None without the private key. Opened once per portal."""
+    cached = _UNSEALED.get(id(portal))
+    if cached and cached[0] is portal:
+        return cached[1]
+    key = read_private_key(portal.root, settings)
+    opened: dict[tuple[str, str], PersonalData] | None = None
+    if key is not None:
+        opened = {}
+        for records in portal.submissions.values():
+            for record in records:
+                data = unseal(record.sealed, key) if record.sealed else None
+                if data is not None:
+                    opened[(record.target, record.id)] = data
+    _UNSEALED.clear()  # one portal per build: keep no stale copies of personal data around
+    _UNSEALED[id(portal)] = (portal, opened)
+    return opened
+
+
+def window_of(portal: Portal, target: str):
+    if target in portal.drafts:
+        return portal.drafts[target].window
+    return portal.calls[target].window if target in portal.calls else None
+
+
+def domain_of(portal: Portal, target: str, domain: str | None) -> tuple[str, Localized] | None:
+    """The domain a comment counts under: an idea's call domain, or its draft's policy domain."""
+    if target in portal.drafts:
+        draft = portal.drafts[target]
+        name = Localized(draft.text("fa").domain, draft.texts["en"].domain if "en" in draft.texts else None)
+        return name.fa, name
+    call = portal.calls.get(target)
+    found = call.domain(domain) if call and domain else None
+    return (found.name.fa, found.name) if found else None
+
+
+def participant_key(target: str, record_id: str, author_id: str | None) -> str:
+    """A person is one chosen identity across the portal; without one, each comment is a person."""
+    return author_id or f"{target}/{record_id}"
+
+
+def compute(
+    portal: Portal, settings: Settings, today: dt.date, targets: Iterable[str], scope: str
+) -> Statistics:
+    """Statistics over the comments on `targets` as of `today`."""
+    targets = [t for t in targets if t in portal.submissions or t in portal.drafts or t in portal.calls]
+    records = [r for t in targets for r in portal.comments_on(t)]
+    opened = personal_data(portal, settings)
+    closed = {t for t in targets if (w := window_of(portal, t)) is not None and w.state(today) == "closed"}
+    if opened is None:
+        personal = PERSONAL_SEALED
+    elif not closed:
+        personal = PERSONAL_NOT_YET
+    else:
+        personal = PERSONAL_OPEN
+
+    people: set[str] = set()
+    # Personal data of the people who commented on a closed consultation, first sealed box wins.
+    closed_people: dict[str, PersonalData | None] = {}
+    for record in records:
+        who = participant_key(record.target, record.id, record.author.id)
+        people.add(who)
+        if record.target in closed and closed_people.get(who) is None:
+            closed_people[who] = opened.get((record.target, record.id)) if opened else None
+
+    breakdowns: list[Breakdown] = []
+    if personal == PERSONAL_OPEN:
+        for dimension, categories in PERSONAL_DIMENSIONS.items():
+            values = Counter(
+                (getattr(d, dimension) if d and getattr(d, dimension) in categories else NOT_STATED)
+                for d in closed_people.values()
+            )
+            counts = {c: values.get(c, 0) for c in (*categories, NOT_STATED)}
+            cells = suppress(counts, settings.suppression_threshold)
+            breakdowns.append(Breakdown(dimension, "participants", cells, {}))
+    getters = {
+        "respondent_type": lambda r: r.author.type,
+        "channel": lambda r: r.channel,
+        "decision_status": lambda r: r.decision.status,
+    }
+    for dimension, categories in RECORD_DIMENSIONS.items():
+        values = Counter(getters[dimension](r) for r in records)
+        cells = tuple(Cell(c, values.get(c, 0)) for c in categories)
+        breakdowns.append(Breakdown(dimension, "comments", cells, {}))
+    domains: Counter[str] = Counter()
+    labels: dict[str, Localized] = {}
+    for record in records:
+        found = domain_of(portal, record.target, record.domain)
+        key, label = found if found else (NOT_STATED, Localized("", None))
+        domains[key] += 1
+        if found:
+            labels[key] = label
+    breakdowns.append(
+        Breakdown("domain", "comments", tuple(Cell(k, n) for k, n in domains.most_common()), labels)
+    )
+    return Statistics(
+        scope=scope,
+        participants=len(people),
+        comments=len(records),
+        breakdowns=tuple(breakdowns),
+        timeline=_timeline(portal, targets, records, today, by_month=scope == "portal"),
+        personal=personal,
+        threshold=settings.suppression_threshold,
+    )
+
+
+def _timeline(
+    portal: Portal, targets: list[str], records: list, today: dt.date, by_month: bool
+) -> tuple[tuple[dt.date, int], ...]:
+    """Comments per day across the comment window (per month portal-wide), zero days included."""
+    windows = [w for t in targets if (w := window_of(portal, t)) is not None]
+    days = [r.received.date() for r in records]
+    if not windows and not days:
+        return ()
+    first = min([w.opens for w in windows] + days)
+    last = max([min(w.closes, today) for w in windows] + days)
+    if by_month:
+        counts = Counter(d.replace(day=1) for d in days)
+        months, month = [], first.replace(day=1)
+        while month <= last:
+            months.append((month, counts.get(month, 0)))
+            month = (month + dt.timedelta(days=32)).replace(day=1)
+        return tuple(months)
+    counts = Counter(days)
+    return tuple(
+        (first + dt.timedelta(days=i), counts.get(first + dt.timedelta(days=i), 0))
+        for i in range((last - first).days + 1)
+    )
+
+
+def consultation_statistics(portal: Portal, settings: Settings, today: dt.date, slug: str) -> Statistics:
+    return compute(portal, settings, today, [slug], slug)
+
+
+def portal_statistics(portal: Portal, settings: Settings, today: dt.date) -> Statistics:
+    targets = sorted(set(portal.drafts) | set(portal.calls) | set(portal.submissions))
+    return compute(portal, settings, today, targets, "portal")

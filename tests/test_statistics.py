@@ -1,0 +1,183 @@
+"""Statistics, suppression, open data and campaign grouping, on a small portal built for real."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+
+from conftest import REPO, Repo
+from conftest import rayzani as run_rayzani
+
+from rayzani.sealing import read_public_key, seal
+from rayzani.settings import Settings
+
+CLOSED = "2026-12-05"  # the sample draft's period is 2026-11-01 to 2026-12-01
+OPEN = "2026-11-20"
+PERSONAL = {"age_band", "gender", "province", "contact", "sealed"}
+
+CAMPAIGN = (
+    "ما امضاکنندگان این نامه خواستار افزایش مهلت نظرخواهی به ۶۰ روز هستیم، زیرا سی روز برای "
+    "بررسی دقیق متن و گفت‌وگو با اعضای انجمن‌ها کافی نیست و شهروندان شهرهای کوچک فرصت مشارکت ندارند."
+)
+
+
+def comment(
+    repo: Repo, n: int, body: str, sealed: dict[str, str] | None, author_id: str | None = None
+) -> None:
+    lines = [
+        f"id: r{n}",
+        "target: sample",
+        "section: art-2",
+        f"received: 2026-11-{(n % 25) + 2:02d}T10:00:00+03:30",
+        "channel: form",
+        f"source: form:r{n}",
+        "language: fa",
+        f"body: {json.dumps(body, ensure_ascii=False)}",
+        "author: {type: individual" + (f", id: {author_id}" if author_id else "") + "}",
+        "decision: {status: pending}",
+    ]
+    if sealed:
+        key = read_public_key(repo.root, Settings())
+        lines.append(f"sealed: {seal(sealed, key)}")
+    repo.write(f"submissions/sample/r{n}.yml", "\n".join(lines) + "\n")
+
+
+def configure(repo: Repo, private_key: bool = True) -> None:
+    """A buildable mkdocs.yml; with the demo private key, so that the build can count."""
+    config = "site_name: test\ndocs_dir: build/docs\n"
+    if private_key:
+        shutil.copy(REPO / "keys" / "demo-private.key", repo.root / "keys" / "demo-private.key")
+        config += "extra:\n  rayzani:\n    private_key_file: keys/demo-private.key\n"
+    repo.write("mkdocs.yml", config)
+
+
+def build(repo: Repo, date: str) -> Path:
+    site = repo.root / f"site-{date}"
+    assert run_rayzani(["--root", str(repo.root), "build", "--site-dir", str(site), "--date", date]) == 0
+    return site
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+
+
+def province_rows(site: Path, scope: str) -> dict[str, dict[str, str]]:
+    rows = read_csv(site / "data" / "statistics.csv")
+    return {r["category"]: r for r in rows if r["scope"] == scope and r["dimension"] == "province"}
+
+
+def small_province_portal(repo: Repo) -> None:
+    """Tehran 7 participants, Fars 5, Isfahan 2, and 5 who gave no personal data (the fixture's c1 too)."""
+    configure(repo)
+    plan = ["tehran"] * 6 + ["fars"] * 5 + ["isfahan"] * 2
+    for n, province in enumerate(plan):
+        comment(repo, n, f"نظر شماره {n} درباره ماده دو و پیشنهادی متفاوت {n * 7}.", {"province": province})
+    for n in range(90, 94):
+        comment(repo, n, f"نظری بی اطلاعات شخصی درباره تکالیف، شماره {n}.", None)
+    # The same participant (chosen id) twice: counted once, from their first sealed box.
+    comment(repo, 95, "نخستین نظر یک مشارکت‌کننده.", {"province": "tehran", "age_band": "30-44"}, "p-77")
+    comment(repo, 96, "دومین نظر همان مشارکت‌کننده.", {"province": "tehran", "age_band": "30-44"}, "p-77")
+
+
+def test_statistics_count_the_records_and_the_sealed_data(repo):
+    small_province_portal(repo)
+    site = build(repo, CLOSED)
+    rows = province_rows(site, "sample")
+    assert rows["tehran"]["count"] == "7" and rows["fars"]["count"] == "5"
+    stats = read_csv(site / "data" / "statistics.csv")
+    channel = {
+        r["category"]: r["count"] for r in stats if r["scope"] == "sample" and r["dimension"] == "channel"
+    }
+    assert channel["form"] == "20"  # every comment, the same person's second one too
+    ages = {r["category"]: r for r in stats if r["scope"] == "sample" and r["dimension"] == "age_band"}
+    # 19 people: 13 + 4 without data + p-77 + the fixture's c1; only p-77 gave an age.
+    assert ages["not-stated"]["count"] == "18" and ages["30-44"]["suppressed"] == "true"
+
+
+def test_a_province_with_two_participants_is_suppressed_with_a_complementary_cell(repo):
+    small_province_portal(repo)
+    site = build(repo, CLOSED)
+    rows = province_rows(site, "sample")
+    assert rows["isfahan"] == {**rows["isfahan"], "count": "", "suppressed": "true"}
+    assert rows["not-stated"]["count"] == "5" and rows["tehran"]["count"] == "7"
+    # Isfahan alone hidden would be 19 minus the visible cells: a second cell is hidden with it.
+    hidden = [k for k, r in rows.items() if r["suppressed"] == "true"]
+    assert len(hidden) == 2
+    visible = sum(int(r["count"]) for r in rows.values() if r["suppressed"] == "false")
+    assert 19 - visible == 2
+    portal_rows = province_rows(site, "portal")
+    assert portal_rows["isfahan"]["suppressed"] == "true"
+
+
+def test_personal_statistics_wait_for_the_close_of_the_period(repo):
+    small_province_portal(repo)
+    site = build(repo, OPEN)
+    stats = read_csv(site / "data" / "statistics.csv")
+    assert not [r for r in stats if r["dimension"] in {"province", "age_band", "gender"}]
+    assert [r for r in stats if r["dimension"] == "channel"]
+
+
+def test_without_the_private_key_personal_statistics_stay_sealed(repo):
+    small_province_portal(repo)
+    configure(repo, private_key=False)
+    site = build(repo, CLOSED)
+    assert not province_rows(site, "sample")
+
+
+def test_open_data_holds_no_personal_field(repo):
+    small_province_portal(repo)
+    comment(repo, 97, "نظر با راه تماس.", {"province": "qom", "contact": "secret-person@example.org"})
+    site = build(repo, CLOSED)
+    sealed_texts = [
+        line.split(": ", 1)[1]
+        for p in (repo.root / "submissions").rglob("*.yml")
+        for line in p.read_text(encoding="utf-8").splitlines()
+        if line.startswith("sealed: ")
+    ]
+    rows = read_csv(site / "data" / "sample" / "comments.csv")
+    assert len(rows) == 21 and not PERSONAL & set(rows[0])
+    records = json.loads((site / "data" / "sample" / "comments.json").read_text(encoding="utf-8"))
+    assert [r["id"] for r in records] == [r["id"] for r in rows] and not PERSONAL & set(records[0])
+    for path in (site / "data").rglob("*"):
+        if path.is_file():
+            text = path.read_text(encoding="utf-8")
+            assert "secret-person@example.org" not in text and "p-77" not in text
+            assert not [s for s in sealed_texts if s[:40] in text]
+    package = json.loads((site / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    for resource in package["resources"]:
+        assert (site / "data" / resource["path"]).is_file()
+        names = [f["name"] for f in resource["schema"]["fields"]]
+        if resource["format"] == "csv":
+            header = (site / "data" / resource["path"]).read_text(encoding="utf-8").splitlines()[0]
+            assert header.split(",") == names
+        assert not PERSONAL & set(names)
+
+
+def test_a_campaign_of_fifty_near_identical_comments_is_one_group_of_fifty(repo):
+    configure(repo)
+    # Small edits a campaign's signatories make: Arabic letters, a name, punctuation, digits, half-spaces.
+    for n in range(50):
+        body = CAMPAIGN
+        if n % 3 == 0:
+            body = body.replace("ی", "ي").replace("ک", "ك")
+        if n % 4 == 1:
+            body = body.replace("۶۰", "60").replace("،", ",").replace("\u200c", " ")
+        if n % 5 == 2:
+            body = body + f" با احترام، امضاکننده شماره {n}"
+        comment(repo, 100 + n, body, None)
+    comment(
+        repo,
+        200,
+        "به نظر من ماده دو باید دستگاه‌های استانی را هم شامل شود و مهلت را همان سی روز نگه دارد.",
+        None,
+    )
+    site = build(repo, CLOSED)
+    rows = read_csv(site / "data" / "sample" / "comments.csv")
+    first = [r for r in rows if r["id"] == "r100" or r["near_duplicate_of"]]
+    groups = {r["near_duplicate_of"] or r["id"] for r in first}
+    assert len(first) == 50 and len(groups) == 1
+    lone = {r["id"]: r for r in rows}
+    assert lone["r200"]["near_duplicate_of"] == "" and lone["c1"]["near_duplicate_of"] == ""
