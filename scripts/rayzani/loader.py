@@ -20,6 +20,7 @@ from rayzani.model import (
     RESPONDENT_TYPES,
     Author,
     Call,
+    Change,
     Decision,
     Domain,
     Draft,
@@ -28,6 +29,7 @@ from rayzani.model import (
     Portal,
     Report,
     Submission,
+    Version,
     Window,
 )
 from rayzani.problems import Problem
@@ -38,6 +40,18 @@ from rayzani.text import normalise
 _Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 F = s.Field
+
+
+def _version_label(value: Any) -> str | None:
+    return s.slug(str(value)) if isinstance(value, str | int) else "must be text"
+
+
+def _change(value: Any) -> str | None:
+    if not isinstance(value, dict) or set(value) != {"article", "comments"}:
+        return "must be a mapping with exactly `article:` and `comments:`"
+    return s.slug(value["article"]) or s.list_of(s.slug)(value["comments"])
+
+
 DRAFT_FA_FIELDS = {
     "title": F(s.text, "the draft's title"),
     "kind": F(s.one_of(DRAFT_KINDS), f"one of {', '.join(DRAFT_KINDS)}"),
@@ -45,15 +59,29 @@ DRAFT_FA_FIELDS = {
     "domain": F(s.text, "the policy domain"),
     "opens": F(s.date, "a date like 2026-11-01"),
     "closes": F(s.date, "a date like 2026-12-01"),
-    "version": F(lambda v: None if isinstance(v, str | int) else "must be text", 'a label like "1"'),
+    "version": F(_version_label, 'a label like "1" (lowercase letters, digits, hyphens)'),
     "summary": F(s.text, "a one-paragraph summary"),
     "demo": F(s.boolean, "true or false", required=False),
+    "published": F(s.date, "the date this version was published, like 2026-11-22", required=False),
+    "changes": F(s.list_of(_change), "a list of `{article: art-N, comments: [record ids]}`", required=False),
 }
 # The translation repeats only what it translates; anything else must agree with Persian.
 DRAFT_EN_FIELDS = {
-    **{k: F(v.check, v.expected, required=False) for k, v in DRAFT_FA_FIELDS.items()},
+    **{k: F(v.check, v.expected, required=False) for k, v in DRAFT_FA_FIELDS.items() if k != "changes"},
     "title": DRAFT_FA_FIELDS["title"],
     "summary": DRAFT_FA_FIELDS["summary"],
+}
+
+
+# An earlier published text: content/drafts/<slug>/versions/<label>.fa.md (and .en.md).
+VERSION_FIELDS = {
+    "published": F(s.date, "the date this version was published, like 2026-11-10"),
+    "title": F(s.text, "the title this version had", required=False),
+    "summary": F(s.text, "the summary this version had", required=False),
+    "changes": DRAFT_FA_FIELDS["changes"],
+}
+VERSION_EN_FIELDS = {
+    k: F(VERSION_FIELDS[k].check, VERSION_FIELDS[k].expected, False) for k in ("title", "summary")
 }
 
 
@@ -107,6 +135,7 @@ SUBMISSION_FIELDS = {
     "sealed": F(s.text, "the base64 sealed box of personal data", required=False),
     "decision": F(lambda v: None if isinstance(v, dict) else "must be a mapping", "a mapping"),
     "demo": F(s.boolean, "true or false", required=False),
+    "version": F(_version_label, "the label of the draft version commented on, e.g. 1", required=False),
 }
 
 
@@ -235,7 +264,7 @@ def load_draft(folder: Path, settings: Settings, problems: list[Problem]) -> Dra
             meta_fa = meta
             window = _window(meta, path, settings, problems)
         else:
-            for key in ("kind", "opens", "closes", "version"):
+            for key in ("kind", "opens", "closes", "version", "published"):
                 if meta_fa and key in meta and meta[key] != meta_fa.get(key):
                     problems.append(
                         Problem(
@@ -245,47 +274,19 @@ def load_draft(folder: Path, settings: Settings, problems: list[Problem]) -> Dra
                             "remove it or make them agree",
                         )
                     )
-        parsed = parse_body(normalise(body))
-        for anchor in parsed.duplicate_anchors:
-            problems.append(
-                Problem(
-                    path, f"anchor {anchor}", "is used twice", "pin one of them to another id with {#new-id}"
-                )
-            )
-        if not parsed.articles:
-            problems.append(
-                Problem(
-                    path,
-                    "body",
-                    "has no articles",
-                    "write each article as a level-2 heading: ## ماده ۱ — ...",
-                )
-            )
-        base = meta_fa or meta
-        texts[lang] = DraftText(
-            lang=lang,
-            title=normalise(meta["title"]),
-            summary=normalise(meta["summary"]),
-            issuing_unit=normalise(meta.get("issuing_unit") or base.get("issuing_unit", "")),
-            domain=normalise(meta.get("domain") or base.get("domain", "")),
-            preamble=parsed.preamble,
-            articles=parsed.articles,
-        )
+        texts[lang] = _draft_text(path, lang, meta, body, meta_fa or meta, problems)
     if "fa" not in texts or meta_fa is None or window is None:
         return None
-    if "en" in texts:
-        fa_anchors = [a.anchors() for a in texts["fa"].articles]
-        en_anchors = [a.anchors() for a in texts["en"].articles]
-        if fa_anchors != en_anchors:
-            problems.append(
-                Problem(
-                    folder / "index.en.md",
-                    "articles",
-                    "do not have the same article and clause anchors as index.fa.md",
-                    "translate article by article, clause by clause, with the same pins",
-                )
-            )
+    _check_translation(texts, folder / "index.en.md", problems)
+    current = Version(
+        label=str(meta_fa["version"]),
+        published=meta_fa.get("published") or window.opens,
+        texts=texts,
+        path=fa_path,
+        changes=_changes(meta_fa),
+    )
     return Draft(
+        versions=(*load_versions(folder, meta_fa, texts, problems), current),
         report=load_report(folder / "report", problems),
         slug=slug,
         path=folder,
@@ -295,6 +296,112 @@ def load_draft(folder: Path, settings: Settings, problems: list[Problem]) -> Dra
         texts=texts,
         demo=bool(meta_fa.get("demo", False)),
     )
+
+
+def _draft_text(
+    path: Path, lang: str, meta: dict, body: str, base: dict, problems: list[Problem]
+) -> DraftText:
+    """Parse one language's text into articles; `base` supplies what a file does not repeat."""
+    parsed = parse_body(normalise(body))
+    for anchor in parsed.duplicate_anchors:
+        problems.append(
+            Problem(path, f"anchor {anchor}", "is used twice", "pin one of them to another id with {#new-id}")
+        )
+    if not parsed.articles:
+        problems.append(
+            Problem(
+                path,
+                "body",
+                "has no articles",
+                "write each article as a level-2 heading: ## ماده ۱ — ...",
+            )
+        )
+    return DraftText(
+        lang=lang,
+        title=normalise(meta.get("title") or base["title"]),
+        summary=normalise(meta.get("summary") or base["summary"]),
+        issuing_unit=normalise(meta.get("issuing_unit") or base.get("issuing_unit", "")),
+        domain=normalise(meta.get("domain") or base.get("domain", "")),
+        preamble=parsed.preamble,
+        articles=parsed.articles,
+    )
+
+
+def _check_translation(texts: dict[str, DraftText], en_path: Path, problems: list[Problem]) -> None:
+    if "en" in texts and [a.anchors() for a in texts["fa"].articles] != [
+        a.anchors() for a in texts["en"].articles
+    ]:
+        problems.append(
+            Problem(
+                en_path,
+                "articles",
+                f"do not have the same article and clause anchors as {en_path.name.replace('.en.', '.fa.')}",
+                "translate article by article, clause by clause, with the same pins",
+            )
+        )
+
+
+def _changes(meta: dict) -> tuple[Change, ...]:
+    return tuple(Change(c["article"], tuple(c["comments"])) for c in meta.get("changes") or [])
+
+
+def load_versions(
+    folder: Path, meta_fa: dict, current: dict[str, DraftText], problems: list[Problem]
+) -> list[Version]:
+    """Earlier published texts from `versions/<label>.fa.md` (and `.en.md`), oldest first.
+
+    The dates must increase up to the current text (index.fa.md), whose `published` date
+    defaults to `opens`.
+    """
+    versions: list[Version] = []
+    label_now = str(meta_fa["version"])
+    for fa_path in sorted((folder / "versions").glob("*.fa.md")):
+        label = fa_path.name.removesuffix(".fa.md")
+        if s.slug(label) or label == label_now:
+            why = s.slug(label) or f"is the label of the current text (index.fa.md says version {label_now})"
+            problems.append(Problem(fa_path, "file name", why, "name it after an earlier version: 1.fa.md"))
+            continue
+        meta, body = _read_markdown(fa_path, problems)
+        if meta is None:
+            continue
+        found = s.check_mapping(meta, VERSION_FIELDS, fa_path)
+        problems.extend(found)
+        if found:
+            continue
+        texts = {"fa": _draft_text(fa_path, "fa", meta, body, meta_fa, problems)}
+        en_path = fa_path.with_name(f"{label}.en.md")
+        if en_path.is_file():
+            meta_en, body_en = _read_markdown(en_path, problems)
+            found = [] if meta_en is None else s.check_mapping(meta_en, VERSION_EN_FIELDS, en_path)
+            problems.extend(found)
+            if meta_en is not None and not found:
+                now = current.get("en")
+                base = {"title": now.title, "summary": now.summary} if now else {}
+                texts["en"] = _draft_text(en_path, "en", meta_en, body_en, {**meta_fa, **base}, problems)
+                _check_translation(texts, en_path, problems)
+        versions.append(Version(label, meta["published"], texts, fa_path, _changes(meta)))
+    for path in sorted((folder / "versions").glob("*")):
+        if (
+            not path.name.endswith((".fa.md", ".en.md"))
+            or not path.with_name(path.name[:-6] + ".fa.md").is_file()
+        ):
+            problems.append(
+                Problem(path, "", "is not an earlier version's text", "name it <label>.fa.md or .en.md")
+            )
+    versions.sort(key=lambda v: v.published)
+    published_now = meta_fa.get("published") or meta_fa["opens"]
+    dates = [v.published for v in versions] + [published_now]
+    if len(set(dates)) != len(dates) or dates != sorted(dates):
+        problems.append(
+            Problem(
+                folder / "index.fa.md",
+                "published",
+                "must be later than every earlier version's published date, and no two versions "
+                f"may share a date (found {', '.join(str(d) for d in dates)})",
+                "give each version in versions/ its own date, before the current text's `published`",
+            )
+        )
+    return versions
 
 
 def load_call(slug: str, folder: Path, settings: Settings, problems: list[Problem]) -> Call | None:
@@ -467,6 +574,7 @@ def load_submission(path: Path, problems: list[Problem]) -> Submission | None:
         domain=data.get("domain"),
         sealed=data.get("sealed"),
         demo=bool(data.get("demo", False)),
+        version=str(data["version"]) if data.get("version") is not None else None,
         author=Author(
             id=a.get("id"),
             type=a["type"],
@@ -517,15 +625,34 @@ def _check_references(portal: Portal, root: Path, problems: list[Problem]) -> No
                     )
                 )
             continue
-        anchors = draft.anchors() if draft else set()
         sources: dict[str, Path] = {}
         for record in records:
-            if record.section and record.section not in anchors:
+            if draft and record.version and draft.version_named(record.version) is None:
+                problems.append(
+                    Problem(
+                        record.path,
+                        "version",
+                        f"{record.version!r} is not a version of draft {target!r}",
+                        f"use one of: {', '.join(v.label for v in draft.history())}, or remove it",
+                    )
+                )
+            version = draft.version_of(record) if draft else None
+            if record.version and version and version.published > record.received.date():
+                problems.append(
+                    Problem(
+                        record.path,
+                        "version",
+                        f"is {record.version!r}, published {version.published}, after the comment arrived",
+                        "name the version that was current when the comment arrived, or remove version",
+                    )
+                )
+            if record.section and (version is None or record.section not in version.anchors()):
                 problems.append(
                     Problem(
                         record.path,
                         "section",
-                        f"{record.section!r} is not an anchor of draft {target!r}",
+                        f"{record.section!r} is not an anchor of draft {target!r}"
+                        + (f" in version {version.label}" if version and len(draft.history()) > 1 else ""),
                         "use an anchor shown on the draft page (art-N or art-N-cK) or remove section",
                     )
                 )
@@ -548,6 +675,47 @@ def _check_references(portal: Portal, root: Path, problems: list[Problem]) -> No
                     )
                 )
             sources.setdefault(record.source, record.path)
+
+
+def _check_changes(portal: Portal, problems: list[Problem]) -> None:
+    """A version's `changes` cite articles it has (or removed) and comments made before it."""
+    for draft in portal.drafts.values():
+        records = {r.id: r for r in portal.comments_on(draft.slug)}
+        history = draft.history()
+        for index, version in enumerate(history):
+            previous = history[index - 1] if index else None
+            for change in version.changes:
+                if change.anchor not in version.anchors() | (previous.anchors() if previous else set()):
+                    problems.append(
+                        Problem(
+                            version.path,
+                            "changes",
+                            f"names {change.anchor!r}, which is not an article of version {version.label} "
+                            "nor of the version before it",
+                            "use the anchor of the changed (or removed) article, e.g. art-3",
+                        )
+                    )
+                for record_id in change.comments:
+                    record = records.get(record_id)
+                    if record is None:
+                        problems.append(
+                            Problem(
+                                version.path,
+                                "changes",
+                                f"cites {record_id!r}, which is not a record under submissions/{draft.slug}/",
+                                "cite the id of an existing comment on this draft",
+                            )
+                        )
+                    elif history.index(draft.version_of(record)) >= index:
+                        problems.append(
+                            Problem(
+                                version.path,
+                                "changes",
+                                f"cites {record_id!r}, which was made on version "
+                                f"{draft.version_of(record).label}, not on an earlier one",
+                                "cite only comments made on an earlier version",
+                            )
+                        )
 
 
 def load_portal(root: Path, settings: Settings) -> tuple[Portal, list[Problem]]:
@@ -580,4 +748,5 @@ def load_portal(root: Path, settings: Settings) -> tuple[Portal, list[Problem]]:
     for records in portal.submissions.values():
         records.sort(key=lambda r: (r.received, r.id))
     _check_references(portal, root, problems)
+    _check_changes(portal, problems)
     return portal, problems

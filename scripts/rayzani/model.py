@@ -123,6 +123,38 @@ class Report:
 
 
 @dataclass(frozen=True)
+class Change:
+    """An article a version changed in answer to comments: the version side of "led to"."""
+
+    anchor: str  # the article's anchor in this version, or in the previous one if removed
+    comments: tuple[str, ...]  # ids of the records (on the same draft) that led to it
+
+
+@dataclass(frozen=True)
+class Version:
+    """One published text of a draft: the one put to consultation, a revision, the approved one."""
+
+    label: str
+    published: dt.date
+    texts: dict[str, DraftText]
+    path: Path
+    changes: tuple[Change, ...] = ()
+
+    def text(self, lang: str) -> DraftText:
+        return self.texts.get(lang, self.texts["fa"])
+
+    @property
+    def articles(self) -> tuple[Article, ...]:
+        return self.texts["fa"].articles
+
+    def anchors(self) -> set[str]:
+        return {a for article in self.articles for a in article.anchors()}
+
+    def article_of(self, section: str | None) -> Article | None:
+        return next((a for a in self.articles if section in a.anchors()), None)
+
+
+@dataclass(frozen=True)
 class Draft:
     slug: str
     path: Path
@@ -132,9 +164,32 @@ class Draft:
     texts: dict[str, DraftText]
     demo: bool = False
     report: Report | None = None
+    # Every published text, oldest first; the last one is the current text (`texts`).
+    versions: tuple[Version, ...] = ()
 
     def text(self, lang: str) -> DraftText:
         return self.texts.get(lang, self.texts["fa"])
+
+    def history(self) -> tuple[Version, ...]:
+        """The versions, oldest first (a draft loaded without any is its own only version)."""
+        return self.versions or (Version(self.version, self.window.opens, self.texts, self.path),)
+
+    def version_named(self, label: str) -> Version | None:
+        return next((v for v in self.history() if v.label == label), None)
+
+    def version_of(self, record: Submission) -> Version:
+        """The version a comment was made on: its `version`, else the one current when received."""
+        if record.version:
+            named = self.version_named(record.version)
+            if named:
+                return named
+        day = record.received.date()
+        current = [v for v in self.history() if v.published <= day]
+        return current[-1] if current else self.history()[0]
+
+    def led_to(self, record_id: str) -> list[tuple[Version, str]]:
+        """(version, article anchor) of every change the comment led to."""
+        return [(v, c.anchor) for v in self.history() for c in v.changes if record_id in c.comments]
 
     def has_translation(self, lang: str) -> bool:
         return lang in self.texts
@@ -147,9 +202,11 @@ class Draft:
         return {a for article in self.articles for a in article.anchors()}
 
     def article_of(self, section: str | None) -> Article | None:
-        for article in self.articles:
-            if section in article.anchors():
-                return article
+        """The article an anchor belongs to; an anchor a later version removed finds its old article."""
+        for version in (self, *reversed(self.history())):
+            for article in version.articles:
+                if section in article.anchors():
+                    return article
         return None
 
 
@@ -222,6 +279,9 @@ class Submission:
     domain: str | None = None
     sealed: str | None = None
     demo: bool = False
+    # The label of the draft version the comment was made on (absent: the version current
+    # when it was received; see Draft.version_of).
+    version: str | None = None
 
 
 @dataclass

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from markupsafe import Markup
 
 from rayzani.dates import format_date
-from rayzani.model import Article, Call, Draft, Portal, Submission, Window
+from rayzani.model import Article, Call, Draft, Portal, Submission, Version, Window
 from rayzani.render import render, translate
 from rayzani.sanitize import render_comment
 from rayzani.settings import Settings
@@ -45,12 +45,26 @@ def discussion_key(slug: str, anchor: str, page: int = 1) -> str:
     return f"drafts/{slug}/comments/{anchor}/" + (f"{page}/" if page > 1 else "")
 
 
+def versions_key(slug: str) -> str:
+    return f"drafts/{slug}/versions/"
+
+
+def version_key(slug: str, label: str) -> str:
+    return f"drafts/{slug}/versions/{label}/"
+
+
+def changes_key(slug: str, label: str) -> str:
+    """The redline from the version before `label` to `label`."""
+    return f"drafts/{slug}/changes/{label}/"
+
+
 def article_label(article: Article) -> str:
     """'ماده ۳' from 'ماده ۳ — گزارش جامع': the part of the heading that names it."""
     return _LABEL_END.split(article.heading, maxsplit=1)[0]
 
 
-def section_label(draft: Draft, section: str | None, lang: str) -> str:
+def section_label(draft: Draft | Version, section: str | None, lang: str) -> str:
+    """How a section is named in the text it belongs to (a version's, for an old comment)."""
     if not section:
         return translate("general", lang)
     for fa_article, article in zip(draft.articles, draft.text(lang).articles, strict=False):
@@ -107,9 +121,20 @@ class CommentView:
     decided_by: str | None
     decided_on: dt.date | None
     demo: bool
+    # The draft version the comment was made on, shown when the draft has several.
+    version: str | None = None
+    # (text, link) of each change in a later version that the comment led to.
+    led_to: list[tuple[str, str]] = field(default_factory=list)
 
 
-def comment_view(record: Submission, permalink: str, section: str, lang: str) -> CommentView:
+def comment_view(
+    record: Submission,
+    permalink: str,
+    section: str,
+    lang: str,
+    version: str | None = None,
+    led_to: list[tuple[str, str]] | None = None,
+) -> CommentView:
     decision = record.decision
     reason = decision.reason.get(lang) if decision.reason else None
     reason_lang = lang if decision.reason and decision.reason.has(lang) else "fa"
@@ -134,6 +159,36 @@ def comment_view(record: Submission, permalink: str, section: str, lang: str) ->
         decided_by=decision.decided_by,
         decided_on=decision.date,
         demo=record.demo,
+        version=version,
+        led_to=led_to or [],
+    )
+
+
+def draft_comment_view(
+    draft: Draft, record: Submission, from_key: str, permalink: str, lang: str
+) -> CommentView:
+    """A comment on a draft: its section named as in the version it was made on, and what it led to."""
+    version = draft.version_of(record)
+    several = len(draft.history()) > 1
+    led_to = [
+        (
+            translate(
+                "led_to_change",
+                lang,
+                version=localise_digits(v.label, lang),
+                article=section_label(v, anchor, lang),
+            ),
+            link(from_key, changes_key(draft.slug, v.label), f"change-{anchor}"),
+        )
+        for v, anchor in draft.led_to(record.id)
+    ]
+    return comment_view(
+        record,
+        permalink,
+        section_label(version, record.section, lang),
+        lang,
+        version=version.label if several else None,
+        led_to=led_to,
     )
 
 
@@ -167,7 +222,9 @@ def discussions(draft: Draft, records: list[Submission]) -> dict[str, Discussion
     by_anchor["general"] = Discussion("general")
     for record in records:
         article = draft.article_of(record.section)
-        by_anchor[article.anchor if article else "general"].records.append(record)
+        anchor = article.anchor if article else "general"
+        # An article a later version removed keeps its own discussion (and its permalinks).
+        by_anchor.setdefault(anchor, Discussion(anchor)).records.append(record)
     return by_anchor
 
 
@@ -208,7 +265,7 @@ def draft_page(site: Site, draft: Draft, lang: str) -> str:
 
     def views(group: Discussion) -> list[CommentView]:
         return [
-            comment_view(r, link(key, where[r.id], f"c-{r.id}"), section_label(draft, r.section, lang), lang)
+            draft_comment_view(draft, r, key, link(key, where[r.id], f"c-{r.id}"), lang)
             for r in group.records[:inline]
         ]
 
@@ -225,6 +282,21 @@ def draft_page(site: Site, draft: Draft, lang: str) -> str:
         for article, fa_article in zip(text.articles, draft.articles, strict=True)
     ]
     general = groups["general"]
+    # Articles a later version removed: their comments keep a discussion page of their own.
+    removed = [
+        (
+            translate(
+                "removed_article_note",
+                lang,
+                article=section_label(_last_version_with(draft, anchor), anchor, lang),
+                version=localise_digits(_last_version_with(draft, anchor).label, lang),
+            ),
+            link(key, discussion_key(draft.slug, anchor)),
+            len(group.records),
+        )
+        for anchor, group in groups.items()
+        if anchor != "general" and anchor not in {a.anchor for a in draft.articles}
+    ]
     return render(
         "draft.md.j2",
         lang,
@@ -239,6 +311,8 @@ def draft_page(site: Site, draft: Draft, lang: str) -> str:
         general_link=link(key, discussion_key(draft.slug, "general")),
         total=len(records),
         home=link(key, ""),
+        versions=link(key, versions_key(draft.slug)) if len(draft.history()) > 1 else None,
+        removed=removed,
     )
 
 
@@ -249,19 +323,18 @@ def discussion_pages(site: Site, draft: Draft, lang: str) -> Iterator[tuple[str,
     for anchor, group in groups.items():
         if not group.records:
             continue
-        label = (
-            article_label(text_articles[anchor])
-            if anchor in text_articles
-            else translate("general_comments", lang)
-        )
+        removed = draft.article_of(anchor) if anchor not in text_articles else None
+        if anchor in text_articles:
+            label = article_label(text_articles[anchor])
+        elif removed is not None:
+            label = section_label(_last_version_with(draft, anchor), anchor, lang)
+        else:
+            label = translate("general_comments", lang)
         total = group.pages(per_page)
         for page in range(1, total + 1):
             key = discussion_key(draft.slug, anchor, page)
             chunk = group.records[(page - 1) * per_page : page * per_page]
-            comments = [
-                comment_view(r, link(key, key, f"c-{r.id}"), section_label(draft, r.section, lang), lang)
-                for r in chunk
-            ]
+            comments = [draft_comment_view(draft, r, key, link(key, key, f"c-{r.id}"), lang) for r in chunk]
             yield (
                 key,
                 render(
@@ -274,11 +347,17 @@ def discussion_pages(site: Site, draft: Draft, lang: str) -> Iterator[tuple[str,
                     page=page,
                     pages=total,
                     count=len(group.records),
-                    back=link(key, draft_key(draft.slug), anchor if anchor != "general" else ""),
+                    back=link(key, draft_key(draft.slug), anchor if anchor in text_articles else "")
+                    if removed is None
+                    else link(key, version_key(draft.slug, _last_version_with(draft, anchor).label), anchor),
                     previous=link(key, discussion_key(draft.slug, anchor, page - 1)) if page > 1 else None,
                     next=link(key, discussion_key(draft.slug, anchor, page + 1)) if page < total else None,
                 ),
             )
+
+
+def _last_version_with(draft: Draft, anchor: str) -> Version:
+    return next(v for v in reversed(draft.history()) if anchor in v.anchors())
 
 
 def call_page(site: Site, call: Call, lang: str) -> str:
