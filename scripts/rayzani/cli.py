@@ -71,6 +71,42 @@ def cmd_keygen(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_intake(args: argparse.Namespace) -> int:
+    from rayzani.intake.cli import run_intake
+
+    return run_intake(args)
+
+
+def _timestamp(text: str) -> dt.datetime:
+    try:
+        return dt.datetime.fromisoformat(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a timestamp like 2026-11-20T00:00:00Z") from error
+
+
+def _intake_parser(commands: argparse._SubParsersAction) -> None:
+    intake = commands.add_parser("intake", help="turn issue forms and web-form exports into records")
+    channels = intake.add_subparsers(dest="channel", required=True)
+    github = channels.add_parser("github", help="record comments made with the repository's issue forms")
+    github.add_argument("--repo", required=True, help="OWNER/NAME of the repository with the issues")
+    github.add_argument("--api-url", default="https://api.github.com", help="the forge's REST API address")
+    github.add_argument("--since", type=_timestamp, help="only issues updated since this time")
+    github.add_argument(
+        "--notify", action="store_true", help="instead of recording, post published decisions back on issues"
+    )
+    github.add_argument(
+        "--write-pause",
+        type=float,
+        default=1.0,
+        help="seconds between replies (GitHub's advice against secondary rate limits)",
+    )
+    form = channels.add_parser("form", help="import a web-form export (CSV or JSON)")
+    form.add_argument("export", type=Path, help="the export file, .csv or .json")
+    form.add_argument("--mapping", type=Path, help="column mapping file (see docs/reference.md)")
+    form.add_argument("--target", help="draft or call slug for exports without a draft column")
+    intake.set_defaults(run=cmd_intake)
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="rayzani", description=__doc__)
     main.add_argument(
@@ -98,6 +134,7 @@ def parser() -> argparse.ArgumentParser:
 
     keygen = commands.add_parser("keygen", help="make a new key pair for sealing personal data")
     keygen.set_defaults(run=cmd_keygen)
+    _intake_parser(commands)
     return main
 
 

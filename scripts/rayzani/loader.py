@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,10 @@ from rayzani.model import (
     DECISION_STATUSES,
     DRAFT_KINDS,
     LANGS,
+    PUBLICATION_STATES,
+    REDACTION_KINDS,
     RESPONDENT_TYPES,
+    WITHHELD_REASONS,
     Author,
     Call,
     Change,
@@ -27,6 +31,7 @@ from rayzani.model import (
     DraftText,
     Localized,
     Portal,
+    Publication,
     Report,
     Submission,
     Version,
@@ -136,6 +141,26 @@ SUBMISSION_FIELDS = {
     "decision": F(lambda v: None if isinstance(v, dict) else "must be a mapping", "a mapping"),
     "demo": F(s.boolean, "true or false", required=False),
     "version": F(_version_label, "the label of the draft version commented on, e.g. 1", required=False),
+    "publication": F(
+        lambda v: None if isinstance(v, dict) else "must be a mapping",
+        "a mapping `{state: withheld, reason: spam}`",
+        required=False,
+    ),
+    "redactions": F(
+        s.list_of(s.one_of(REDACTION_KINDS)), f"a list of: {', '.join(REDACTION_KINDS)}", required=False
+    ),
+    "late": F(s.boolean, "true or false", required=False),
+    "text_sha256": F(
+        lambda v: None if isinstance(v, str) and re.fullmatch("[0-9a-f]{64}", v) else "must be 64 hex digits",
+        "the SHA-256 of the text as received, in hex",
+        required=False,
+    ),
+}
+PUBLICATION_FIELDS = {
+    "state": F(s.one_of(PUBLICATION_STATES), f"one of {', '.join(PUBLICATION_STATES)}"),
+    "reason": F(
+        s.one_of(WITHHELD_REASONS), f"one of {', '.join(WITHHELD_REASONS)} (for withheld)", required=False
+    ),
 }
 
 
@@ -505,6 +530,18 @@ def _localized(value: dict | None) -> Localized | None:
     return Localized(normalise(value["fa"]), normalise(value["en"]) if value.get("en") else None)
 
 
+def _check_publication(value: dict | None, path: Path) -> list[Problem]:
+    if value is None:
+        return []
+    found = s.check_mapping(value, PUBLICATION_FIELDS, path, "publication.")
+    if not found and (value["state"] == "withheld") != bool(value.get("reason")):
+        fix = "add a reason" if value["state"] == "withheld" else "remove the reason"
+        found.append(
+            Problem(path, "publication.reason", "must be given exactly when the state is withheld", fix)
+        )
+    return found
+
+
 def load_submission(path: Path, problems: list[Problem]) -> Submission | None:
     try:
         data = read_yaml(path)
@@ -522,6 +559,7 @@ def load_submission(path: Path, problems: list[Problem]) -> Submission | None:
     if not found:
         found += s.check_mapping(data["author"], AUTHOR_FIELDS, path, "author.")
         found += s.check_mapping(data["decision"], DECISION_FIELDS, path, "decision.")
+        found += _check_publication(data.get("publication"), path)
     if not found:
         decision = data["decision"]
         if decision["status"] != "pending":
@@ -575,6 +613,10 @@ def load_submission(path: Path, problems: list[Problem]) -> Submission | None:
         sealed=data.get("sealed"),
         demo=bool(data.get("demo", False)),
         version=str(data["version"]) if data.get("version") is not None else None,
+        publication=Publication(**data["publication"]) if data.get("publication") else Publication(),
+        redactions=tuple(data.get("redactions") or ()),
+        late=bool(data.get("late", False)),
+        text_sha256=data.get("text_sha256"),
         author=Author(
             id=a.get("id"),
             type=a["type"],

@@ -43,6 +43,10 @@ DECISION_STATUSES = (
 )
 AGE_BANDS = ("under-18", "18-29", "30-44", "45-59", "60-plus")
 GENDERS = ("female", "male", "other", "undisclosed")
+PUBLICATION_STATES = ("published", "withheld")
+# Why editors withhold a comment's text: it is kept and counted, only its text is hidden.
+WITHHELD_REASONS = ("abuse", "personal-data", "spam", "off-topic", "duplicate-delivery")
+REDACTION_KINDS = ("email", "phone", "national-id")
 STATES = ("upcoming", "open", "closed")
 
 
@@ -262,6 +266,18 @@ class Decision:
 
 
 @dataclass(frozen=True)
+class Publication:
+    """Whether a comment's text is shown; a withheld comment is still listed and counted."""
+
+    state: str = "published"
+    reason: str | None = None  # one of WITHHELD_REASONS when withheld
+
+    @property
+    def withheld(self) -> bool:
+        return self.state == "withheld"
+
+
+@dataclass(frozen=True)
 class Submission:
     """One comment or idea, as recorded in `submissions/<target>/<id>.yml`."""
 
@@ -282,6 +298,13 @@ class Submission:
     # The label of the draft version the comment was made on (absent: the version current
     # when it was received; see Draft.version_of).
     version: str | None = None
+    publication: Publication = Publication()
+    # What intake removed from the text before recording it (email, phone, national-id).
+    redactions: tuple[str, ...] = ()
+    # Received after the comment period closed: kept and answered, but marked.
+    late: bool = False
+    # SHA-256 of the text as received (before normalisation and redaction): later edits show.
+    text_sha256: str | None = None
 
 
 @dataclass

@@ -125,6 +125,8 @@ class CommentView:
     version: str | None = None
     # (text, link) of each change in a later version that the comment led to.
     led_to: list[tuple[str, str]] = field(default_factory=list)
+    withheld: str | None = None  # the reason category; the text, name and affiliation are hidden
+    late: bool = False
 
 
 def comment_view(
@@ -138,19 +140,20 @@ def comment_view(
     decision = record.decision
     reason = decision.reason.get(lang) if decision.reason else None
     reason_lang = lang if decision.reason and decision.reason.has(lang) else "fa"
+    withheld = record.publication.reason if record.publication.withheld else None
     return CommentView(
         html_id=f"c-{record.id}",
         permalink=permalink,
         lang=record.language,
         dir="rtl" if record.language == "fa" else "ltr",
-        author=record.author.name,
+        author=None if withheld else record.author.name,
         respondent_type=record.author.type,
-        organisation=record.author.organisation,
-        interest=record.author.interest,
+        organisation=None if withheld else record.author.organisation,
+        interest=None if withheld else record.author.interest,
         received=record.received,
         channel=record.channel,
         section=section,
-        body=Markup(render_comment(record.body)),
+        body=Markup("") if withheld else Markup(render_comment(record.body)),
         status=decision.status,
         reason=reason,
         reason_lang=reason_lang,
@@ -161,6 +164,8 @@ def comment_view(
         demo=record.demo,
         version=version,
         led_to=led_to or [],
+        withheld=withheld,
+        late=record.late,
     )
 
 
@@ -256,6 +261,8 @@ class Site:
 
 
 def draft_page(site: Site, draft: Draft, lang: str) -> str:
+    from rayzani.pages_intake import comment_links  # imported here: pages_intake builds on this module
+
     key = draft_key(draft.slug)
     records = site.portal.comments_on(draft.slug)
     groups = discussions(draft, records)
@@ -313,6 +320,7 @@ def draft_page(site: Site, draft: Draft, lang: str) -> str:
         home=link(key, ""),
         versions=link(key, versions_key(draft.slug)) if len(draft.history()) > 1 else None,
         removed=removed,
+        comment_links=comment_links(site, draft, key, lang),
     )
 
 

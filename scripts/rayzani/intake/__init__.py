@@ -1,0 +1,1 @@
+"""Intake: every channel by which a comment reaches `submissions/` (issue forms, web-form exports)."""

@@ -1,0 +1,52 @@
+"""The small interface intake needs from a forge, so GitHub, Forgejo and Gitea fit the same code."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class FormIssue:
+    """An issue as intake sees it: who opened it, when, its body and labels."""
+
+    number: int
+    title: str
+    body: str
+    author: str  # the forge login, public on the forge anyway
+    created: dt.datetime  # timezone-aware
+    labels: tuple[str, ...]
+
+
+class Forge(Protocol):
+    """What intake does on a forge. Adapters: `github_forge.GitHubForge` (Forgejo/Gitea next)."""
+
+    repo: str  # owner/name
+    kind: str  # "github", "forgejo"...: the prefix of record sources (github:owner/name#12)
+
+    def form_issues(self, label: str, since: dt.datetime | None = None) -> Iterator[FormIssue]:
+        """Open issues carrying `label` (the form adds it), updated since the cursor if given."""
+        ...
+
+    def comments(self, number: int) -> list[str]:
+        """The bodies of the issue's comments, oldest first."""
+        ...
+
+    def reply(self, number: int, text: str) -> None:
+        """Comment on the issue."""
+        ...
+
+    def add_label(self, number: int, label: str) -> None:
+        """Add a label to the issue (creating the label on the repository if needed)."""
+        ...
+
+
+def marker(kind: str, value: str = "") -> str:
+    """An invisible tag at the end of intake's replies, so a re-run can see what it said."""
+    return f"<!-- rayzani:{kind}{' ' + value if value else ''} -->"
+
+
+def has_marker(forge: Forge, number: int, tag: str) -> bool:
+    return any(tag in body for body in forge.comments(number))

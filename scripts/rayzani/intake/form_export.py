@@ -1,0 +1,183 @@
+"""Web-form exports (CSV or JSON) become records, through a documented column mapping.
+
+The site's comment form posts fields named as in `FIELDS`; a form service that stores them
+by name exports columns with the same names, and then no mapping file is needed. Any other
+form tool's export is read through a mapping file (YAML):
+
+    form: ministry-web          # names the form: part of every record's source
+    timezone: "+03:30"          # for timestamps written without a zone
+    columns:                    # field: the export's column header
+      row_id: "Submission ID"
+      comment: "Your comment"
+    values:                     # field: {the export's value: Rayzani's value}
+      respondent_type: {"Citizen": individual}
+
+Idempotence is by the export's row id (or, for a tool without one, a hash of the row's
+content): re-importing the same or a later, longer export adds only rows not yet recorded.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rayzani.intake.records import Incoming, Outcome, RecordWriter, Rejection, record_id
+from rayzani.loader import read_yaml
+
+# The web form's field names, which are also the default column names of an export.
+FIELDS = (
+    "row_id",
+    "submitted_at",
+    "draft",
+    "article",
+    "domain",
+    "comment",
+    "display_name",
+    "publish_name",
+    "respondent_type",
+    "organisation",
+    "interest",
+    "participant_id",
+    "age_band",
+    "gender",
+    "province",
+    "contact",
+)
+PERSONAL = ("age_band", "gender", "province", "contact")
+_YES = {"yes", "true", "1", "on", "y", "checked", "بله", "آری"}
+
+
+@dataclass
+class FormMapping:
+    form: str = "web"
+    timezone: dt.tzinfo = dt.timezone(dt.timedelta(hours=3, minutes=30))
+    columns: dict[str, str] = field(default_factory=lambda: {f: f for f in FIELDS})
+    values: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+class ExportError(ValueError):
+    """The export or the mapping cannot be read at all (nothing is imported)."""
+
+
+def load_mapping(path: Path | None) -> FormMapping:
+    mapping = FormMapping()
+    if path is None:
+        return mapping
+    data = read_yaml(path) or {}
+    unknown = set(data) - {"form", "timezone", "columns", "values"}
+    if unknown:
+        raise ExportError(f"{path}: unknown key(s) {sorted(unknown)}; known: form, timezone, columns, values")
+    columns = data.get("columns") or {}
+    wrong = set(columns) - set(FIELDS)
+    if wrong:
+        raise ExportError(
+            f"{path}: columns has unknown field(s) {sorted(wrong)}; fields: {', '.join(FIELDS)}"
+        )
+    mapping.columns.update({k: str(v) for k, v in columns.items()})
+    mapping.values = {
+        k: {str(a): str(b) for a, b in v.items()} for k, v in (data.get("values") or {}).items()
+    }
+    mapping.form = str(data.get("form") or mapping.form)
+    if data.get("timezone"):
+        try:
+            offset = dt.datetime.fromisoformat(f"2000-01-01T00:00:00{data['timezone']}").utcoffset()
+        except ValueError as error:
+            raise ExportError(f"{path}: timezone must look like +03:30") from error
+        mapping.timezone = dt.timezone(offset)  # type: ignore[arg-type]
+    return mapping
+
+
+def read_rows(path: Path) -> list[dict[str, str]]:
+    """The export's rows as {column: text}; CSV with a header row, or JSON (a list of objects)."""
+    try:
+        if path.suffix.lower() == ".json":
+            data = json.loads(path.read_text(encoding="utf-8-sig"))
+            if isinstance(data, dict):  # some tools wrap the rows: {"submissions": [...]}
+                lists = [v for v in data.values() if isinstance(v, list)]
+                data = lists[0] if len(lists) == 1 else None
+            if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
+                raise ExportError(f"{path}: expected a JSON list of objects (one per row)")
+            return [{str(k): "" if v is None else str(v) for k, v in row.items()} for row in data]
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            return [{k: v or "" for k, v in row.items() if k is not None} for row in csv.DictReader(handle)]
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, csv.Error) as error:
+        raise ExportError(f"{path}: cannot be read: {error}") from error
+
+
+def _row_incoming(row: dict[str, str], mapping: FormMapping, default_target: str | None) -> Incoming:
+    def value(name: str) -> str:
+        raw = (row.get(mapping.columns.get(name, name)) or "").strip()
+        return mapping.values.get(name, {}).get(raw, raw)
+
+    row_id = value("row_id")
+    if row_id:
+        reference = row_id
+    else:
+        content = json.dumps({f: value(f) for f in FIELDS}, ensure_ascii=False, sort_keys=True)
+        reference = "sha-" + hashlib.sha256(content.encode()).hexdigest()[:12]
+    consent = value("publish_name").lower() in _YES
+    return Incoming(
+        channel="form",
+        source=f"form:{mapping.form}:{reference}",
+        record_id=record_id("form", reference),
+        received=_received(value("submitted_at"), mapping),
+        target=value("draft") or default_target,
+        section=value("article") or None,
+        domain=value("domain") or None,
+        body=value("comment"),
+        author_type=value("respondent_type") or None,
+        author_id=value("participant_id") or None,
+        # Without consent the display name is dropped here: never written, sealed or shown.
+        author_name=value("display_name") or None if consent else None,
+        organisation=value("organisation") or None,
+        interest=value("interest") or None,
+        personal={k: value(k) for k in PERSONAL if value(k)},
+    )
+
+
+_NO_TIME = dt.datetime.min.replace(tzinfo=dt.UTC)
+
+
+def _received(text: str, mapping: FormMapping) -> dt.datetime:
+    try:
+        when = dt.datetime.fromisoformat(text.replace(" ", "T", 1)) if text else _NO_TIME
+    except ValueError:
+        return _NO_TIME
+    return when if when.tzinfo else when.replace(tzinfo=mapping.timezone)
+
+
+@dataclass
+class RowOutcome:
+    row: int  # 1-based position in the export (the header is not counted)
+    outcome: Outcome
+
+
+def import_export(
+    path: Path,
+    writer: RecordWriter,
+    mapping: FormMapping,
+    default_target: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Iterator[RowOutcome]:
+    """Record every row of an export; yields what happened to each, in order."""
+    rows = read_rows(path)
+    for number, row in enumerate(rows, start=1):
+        incoming = _row_incoming(row, mapping, default_target)
+        if incoming.received is _NO_TIME:
+            outcome = Outcome(
+                "rejected",
+                incoming,
+                rejection=Rejection(
+                    "bad-value", "submitted_at", row.get(mapping.columns["submitted_at"], "")
+                ),
+            )
+        else:
+            outcome = writer.record(incoming)
+        yield RowOutcome(number, outcome)
+        if progress:
+            progress(number, len(rows))

@@ -1,0 +1,313 @@
+"""The one writer of submission records: checks a delivered comment and writes it exactly once.
+
+Every channel (issue forms, web-form exports, and later pull requests, email, paper) turns what
+it received into an `Incoming` and hands it to `RecordWriter.record`, which returns what
+happened. Idempotence is by `source`: a comment whose source is already recorded is a
+duplicate and nothing is written (an edited original does not rewrite the record).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from nacl.public import PublicKey
+
+from rayzani.intake.guard import guard_comment, guard_short
+from rayzani.model import AGE_BANDS, CHANNELS, GENDERS, RESPONDENT_TYPES, Portal, Submission, Window
+from rayzani.provinces import PROVINCES
+from rayzani.sealing import PERSONAL_FIELDS, read_public_key, seal
+from rayzani.settings import Settings
+from rayzani.text import normalise, to_ascii_digits
+
+_PERSIAN_LETTERS = re.compile("[\u0600-\u06ff]")
+_LATIN_LETTERS = re.compile("[A-Za-z]")
+_PERSONAL_CHOICES = {"age_band": AGE_BANDS, "gender": GENDERS, "province": tuple(PROVINCES)}
+MAX_CONTACT_CHARS = 200
+
+
+@dataclass
+class Incoming:
+    """A comment as a channel delivered it, before any check."""
+
+    channel: str
+    source: str  # the channel's own reference: github:owner/name#12, form:export:row-7
+    record_id: str  # wanted id: gh-12, form-row-7 (made unique if another source has it)
+    received: dt.datetime
+    target: str | None
+    body: str | None
+    section: str | None = None
+    domain: str | None = None
+    author_type: str | None = None
+    author_id: str | None = None
+    author_name: str | None = None  # only when the participant consented to publish it
+    organisation: str | None = None
+    interest: str | None = None
+    personal: dict[str, str] = field(default_factory=dict)  # sealed, never written in clear
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """Why a comment cannot be recorded: a code (for the bilingual reply) and the detail."""
+
+    code: (
+        str  # missing, unknown-target, unknown-section, unknown-domain, not-open, empty, too-long, bad-value
+    )
+    field: str
+    detail: str = ""
+
+
+@dataclass
+class Outcome:
+    status: str  # new, duplicate, rejected
+    incoming: Incoming
+    record_id: str | None = None
+    path: Path | None = None
+    late: bool = False
+    redactions: tuple[str, ...] = ()
+    rejection: Rejection | None = None
+    # For a duplicate: the hash recorded, and the hash of what was delivered this time.
+    recorded_sha256: str | None = None
+    text_sha256: str | None = None
+
+    @property
+    def edited(self) -> bool:
+        """A duplicate whose text differs from what was recorded (the original was edited)."""
+        return (
+            self.status == "duplicate"
+            and bool(self.recorded_sha256)
+            and self.recorded_sha256 != self.text_sha256
+        )
+
+
+class _RecordDumper(yaml.SafeDumper):
+    """Multi-line text as literal blocks, so a record reads like the comment it holds."""
+
+
+def _str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_RecordDumper.add_representer(str, _str)
+
+
+def dump_record(record: dict[str, Any]) -> str:
+    return yaml.dump(record, Dumper=_RecordDumper, allow_unicode=True, sort_keys=False, width=100)
+
+
+def language_of(text: str) -> str:
+    """fa when the text is mostly Persian letters, else en."""
+    return "fa" if len(_PERSIAN_LETTERS.findall(text)) >= len(_LATIN_LETTERS.findall(text)) else "en"
+
+
+def record_id(prefix: str, reference: str) -> str:
+    """A record id from a channel reference: lowercase ASCII, digits and hyphens, at most 64."""
+    slug = re.sub("[^a-z0-9]+", "-", to_ascii_digits(reference).lower()).strip("-")
+    if not slug or len(prefix) + 1 + len(slug) > 64:
+        slug = hashlib.sha256(reference.encode()).hexdigest()[:12]
+    return f"{prefix}-{slug}"
+
+
+def section_anchor(value: str | None) -> str | None:
+    """'art-3', '3', '۳' or 'Article 3' become 'art-3'; an empty value means a general comment."""
+    if not value:
+        return None
+    text = to_ascii_digits(normalise(value)).strip().lower()
+    if text in ("", "general", "کلی"):
+        return None
+    if re.fullmatch(r"\d+", text):
+        return f"art-{text}"
+    numbered = re.fullmatch(r"(?:article|ماده)\s*(\d+)", text)
+    return f"art-{numbered.group(1)}" if numbered else text
+
+
+class RecordWriter:
+    """Checks each delivered comment against the portal and writes new records."""
+
+    def __init__(self, root: Path, settings: Settings, portal: Portal, site_url: str = ""):
+        self.root = root
+        self.settings = settings
+        self.portal = portal
+        self.site_url = site_url.rstrip("/") + "/" if site_url else ""
+        self._public_key: PublicKey | None = None
+        self.recorded: dict[str, Submission | _Recorded] = {
+            r.source: r for records in portal.submissions.values() for r in records
+        }
+        # Arrival order of each discussion, to give a new comment its permanent link.
+        self._discussions: dict[tuple[str, str], list[tuple[dt.datetime, str]]] = {}
+        for target, records in portal.submissions.items():
+            for r in records:
+                self._discussions.setdefault((target, self._group(target, r.section)), []).append(
+                    (r.received, r.id)
+                )
+
+    @property
+    def public_key(self) -> PublicKey:
+        if self._public_key is None:
+            self._public_key = read_public_key(self.root, self.settings)
+        return self._public_key
+
+    def _group(self, target: str, section: str | None) -> str:
+        draft = self.portal.drafts.get(target)
+        article = draft.article_of(section) if draft else None
+        return article.anchor if article else "general"
+
+    def record(self, incoming: Incoming) -> Outcome:
+        """Check and write one comment; never raises for bad input, returns the outcome."""
+        guarded = guard_comment(incoming.body)
+        known = self.recorded.get(incoming.source)
+        if known is not None:
+            return Outcome(
+                "duplicate",
+                incoming,
+                record_id=known.id,
+                path=known.path,
+                recorded_sha256=known.text_sha256,
+                text_sha256=guarded.sha256,
+            )
+        record, rejection, late = self._check(incoming, guarded.problem)
+        if rejection is not None:
+            return Outcome("rejected", incoming, rejection=rejection, text_sha256=guarded.sha256)
+        redactions = set(guarded.redactions)
+        author: dict[str, str] = {}
+        if incoming.author_id:
+            author["id"] = incoming.author_id
+        author["type"] = incoming.author_type or "individual"
+        for key, value in (
+            ("name", incoming.author_name),
+            ("organisation", incoming.organisation),
+            ("interest", incoming.interest),
+        ):
+            clean, kinds, problem = guard_short(value, key)
+            if problem:
+                return Outcome(
+                    "rejected",
+                    incoming,
+                    rejection=Rejection("too-long", key, str(len(value or ""))),
+                    text_sha256=guarded.sha256,
+                )
+            redactions |= set(kinds)
+            if clean:
+                author[key] = clean
+        record.update(
+            language=language_of(guarded.text),
+            body=guarded.text + "\n" if "\n" in guarded.text else guarded.text,
+            author=author,
+        )
+        personal = {k: v for k, v in incoming.personal.items() if k in PERSONAL_FIELDS and v}
+        if personal:
+            record["sealed"] = seal(personal, self.public_key)
+        record["decision"] = {"status": "pending"}
+        if redactions:
+            record["redactions"] = sorted(redactions)
+        if late:
+            record["late"] = True
+        record["text_sha256"] = guarded.sha256
+        path = self._write(record, incoming)
+        self.recorded[incoming.source] = _Recorded(record["id"], path, guarded.sha256)
+        key = (record["target"], self._group(record["target"], record.get("section")))
+        self._discussions.setdefault(key, []).append((incoming.received, record["id"]))
+        return Outcome(
+            "new",
+            incoming,
+            record_id=record["id"],
+            path=path,
+            late=late,
+            redactions=tuple(sorted(redactions)),
+            text_sha256=guarded.sha256,
+        )
+
+    def _check(
+        self, incoming: Incoming, body_problem: str | None
+    ) -> tuple[dict[str, Any], Rejection | None, bool]:
+        """The record's addressing fields, or why the comment cannot be recorded."""
+        if incoming.channel not in CHANNELS:
+            raise ValueError(f"unknown channel {incoming.channel!r}")
+        target = (incoming.target or "").strip().lower()
+        if not target:
+            return {}, Rejection("missing", "draft"), False
+        draft = self.portal.drafts.get(target)
+        call = self.portal.calls.get(target)
+        if draft is None and call is not None and call.draft in self.portal.drafts:
+            draft, call = self.portal.drafts[call.draft], None  # a consultation call: file under its draft
+        if draft is None and call is None:
+            return {}, Rejection("unknown-target", "draft", target), False
+        record: dict[str, Any] = {"id": "", "target": draft.slug if draft else target}
+        window: Window = draft.window if draft else call.window  # type: ignore[union-attr]
+        if draft is not None:
+            section = section_anchor(incoming.section)
+            if section and section not in draft.anchors():
+                return {}, Rejection("unknown-section", "article", incoming.section or ""), False
+            if section:
+                record["section"] = section
+        if call is not None and incoming.domain:
+            domain = incoming.domain.strip().lower()
+            if call.domain(domain) is None:
+                return {}, Rejection("unknown-domain", "domain", incoming.domain), False
+            record["domain"] = domain
+        if incoming.author_type and incoming.author_type not in RESPONDENT_TYPES:
+            return {}, Rejection("bad-value", "type", incoming.author_type), False
+        for key, value in incoming.personal.items():
+            choices = _PERSONAL_CHOICES.get(key)
+            if value and choices and value not in choices:
+                return {}, Rejection("bad-value", key, value), False
+            if key == "contact" and value and len(value) > MAX_CONTACT_CHARS:
+                return {}, Rejection("too-long", key, str(len(value))), False
+        if body_problem:
+            return {}, Rejection(body_problem, "comment"), False
+        received = incoming.received
+        if received.date() < window.opens:
+            return {}, Rejection("not-open", "draft", window.opens.isoformat()), False
+        record.update(received=received, channel=incoming.channel, source=incoming.source)
+        return record, None, received.date() > window.closes
+
+    def _write(self, record: dict[str, Any], incoming: Incoming) -> Path:
+        folder = self.root / "submissions" / record["target"]
+        folder.mkdir(parents=True, exist_ok=True)
+        wanted = incoming.record_id
+        for attempt in range(100):
+            record_id = wanted if attempt == 0 else f"{wanted[:58]}-{attempt + 1}"
+            record["id"] = record_id
+            ordered = {"id": record_id, **{k: v for k, v in record.items() if k != "id"}}
+            path = folder / f"{record_id}.yml"
+            try:
+                # Exclusive creation: an existing record is never overwritten, even one the
+                # loader rejected and therefore did not list.
+                with path.open("x", encoding="utf-8") as handle:
+                    handle.write(dump_record(ordered))
+                return path
+            except FileExistsError:
+                continue
+        raise RuntimeError(f"no free record id for {incoming.source}")
+
+    def permalink(self, source: str) -> str:
+        """The recorded comment's permanent address on the site (Persian pages are the root)."""
+        known = self.recorded.get(source)
+        if known is None:
+            return ""
+        target = known.path.parent.name
+        if target not in self.portal.drafts:
+            return f"{self.site_url}calls/{target}/#c-{known.id}"
+        for (group_target, anchor), arrivals in self._discussions.items():
+            ordered = sorted(arrivals)
+            ids = [record_id for _, record_id in ordered]
+            if group_target == target and known.id in ids:
+                page = ids.index(known.id) // self.settings.comments_per_page + 1
+                suffix = f"{page}/" if page > 1 else ""
+                return f"{self.site_url}drafts/{target}/comments/{anchor}/{suffix}#c-{known.id}"
+        return f"{self.site_url}drafts/{target}/#c-{known.id}"
+
+
+@dataclass(frozen=True)
+class _Recorded:
+    """What the writer remembers of a record it wrote in this run."""
+
+    id: str
+    path: Path
+    text_sha256: str

@@ -1,0 +1,100 @@
+"""The ways to comment on the site: per-article links to the issue form and the web comment form."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from rayzani.model import AGE_BANDS, GENDERS, RESPONDENT_TYPES, Draft
+from rayzani.pages import Site, draft_key, link, section_label
+from rayzani.provinces import PROVINCES
+from rayzani.render import render, translate
+
+ISSUE_FORM = "comment.yml"
+MAX_COMMENT_CHARS = 20_000  # the same limit intake enforces (intake.guard)
+
+
+def form_key(slug: str, anchor: str | None = None) -> str:
+    return f"drafts/{slug}/comment/" + (f"{anchor}/" if anchor else "")
+
+
+def issue_form_url(site: Site, draft: Draft, anchor: str | None) -> str | None:
+    """The forge's new-issue page with the comment form prefilled, or None without a repo."""
+    if not site.settings.repo:
+        return None
+    query = {"template": ISSUE_FORM, "draft": draft.slug, **({"article": anchor} if anchor else {})}
+    return f"{site.settings.forge_url.rstrip('/')}/{site.settings.repo}/issues/new?{urlencode(query)}"
+
+
+@dataclass
+class CommentLink:
+    label: str
+    url: str
+    kind: str  # issue or form
+
+
+def comment_links(site: Site, draft: Draft, from_key: str, lang: str) -> dict[str, list[CommentLink]]:
+    """Per article anchor (and "general"): where to comment. Empty unless the draft is open."""
+    if draft.window.state(site.today) != "open":
+        return {}
+    links: dict[str, list[CommentLink]] = {}
+    for anchor in [a.anchor for a in draft.articles] + ["general"]:
+        wanted = None if anchor == "general" else anchor
+        found = []
+        issue = issue_form_url(site, draft, wanted)
+        if issue:
+            found.append(CommentLink(translate("comment_via_issue", lang), issue, "issue"))
+        if site.settings.form_endpoint:
+            url = link(from_key, form_key(draft.slug, wanted))
+            found.append(CommentLink(translate("comment_via_form", lang), url, "form"))
+        links[anchor] = found
+    return links
+
+
+@dataclass
+class Choice:
+    value: str
+    label: str
+    selected: bool = False
+
+
+def _choices(values: tuple[str, ...], prefix: str, lang: str) -> list[Choice]:
+    return [Choice(v, translate(f"{prefix}{v}", lang)) for v in values]
+
+
+def comment_form_page(site: Site, draft: Draft, anchor: str | None, lang: str) -> str:
+    key = form_key(draft.slug, anchor)
+    sections = [Choice("", translate("form_general", lang), anchor is None)]
+    for fa_article in draft.articles:
+        for target in fa_article.anchors():
+            sections.append(Choice(target, section_label(draft, target, lang), target == anchor))
+    provinces = [Choice(k, names[0] if lang == "fa" else names[1]) for k, names in PROVINCES.items()]
+    provinces.sort(key=lambda c: c.label)
+    return render(
+        "comment_form.md.j2",
+        lang,
+        draft=draft,
+        title=draft.text(lang).title,
+        endpoint=site.settings.form_endpoint,
+        issue_url=issue_form_url(site, draft, anchor),
+        back=link(key, draft_key(draft.slug), anchor or ""),
+        sections=sections,
+        types=_choices(RESPONDENT_TYPES, "type_", lang),
+        age_bands=_choices(AGE_BANDS, "age_", lang),
+        genders=_choices(GENDERS, "gender_", lang),
+        provinces=provinces,
+        max_chars=MAX_COMMENT_CHARS,
+    )
+
+
+def comment_form_pages(site: Site, lang: str) -> Iterator[tuple[str, str]]:
+    """A form page per draft, and one per article with that article chosen (no script needed)."""
+    for draft in site.portal.drafts.values():
+        yield form_key(draft.slug), comment_form_page(site, draft, None, lang)
+        if site.settings.form_endpoint:
+            for article in draft.articles:
+                yield (
+                    form_key(draft.slug, article.anchor),
+                    comment_form_page(site, draft, article.anchor, lang),
+                )
