@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterator
 from rayzani.model import LANGS, Portal
 from rayzani.open_data import open_data_files
 from rayzani.pages import Site, core_pages
-from rayzani.pages_versions import version_pages
 from rayzani.pages_intake import comment_form_pages
+from rayzani.pages_versions import version_pages
 from rayzani.settings import Settings
 
 PageSource = Callable[[Site, str], Iterator[tuple[str, str]]]
