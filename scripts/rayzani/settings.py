@@ -52,6 +52,10 @@ def read_mkdocs_config(config_path: Path) -> dict[str, Any]:
 
 
 def load_settings(config_path: Path) -> tuple[Settings, list[Problem]]:
+    if not config_path.is_file():
+        return Settings(), [
+            Problem(config_path, "", "is missing", "run rayzani from the portal's folder, or pass --root")
+        ]
     raw = (read_mkdocs_config(config_path).get("extra") or {}).get("rayzani") or {}
     declared = {f.name: f for f in fields(Settings)}
     problems: list[Problem] = []
