@@ -15,7 +15,7 @@ from rayzani.problems import Problem
 class Settings:
     """Every Rayzani setting. Documented in the README's settings table."""
 
-    # Minimum comment period in calendar days, both ends included (the seeds' 30-day rule).
+    # Minimum days from `opens` to `closes` (closes - opens), the seeds' 30-calendar-day rule.
     min_comment_days: int = 30
     # The portal's public key (base64 X25519) that personal data is sealed to.
     public_key: str = "keys/portal.pub"
