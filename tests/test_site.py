@@ -11,6 +11,7 @@ from conftest import REPO
 from html_query import element, html_tag
 
 from rayzani.builder import load_project
+from rayzani.provinces import PROVINCES
 from rayzani.sealing import read_private_key, unseal
 
 PERSIAN_DIGIT = re.compile("[۰-۹]")
@@ -94,23 +95,35 @@ def test_no_personal_data_reaches_the_site(example, example_site):
     key = read_private_key(REPO, example.settings)
     assert key is not None, "the example ships a demo key"
     secrets: set[str] = set()
-    sealed_count = 0
+    provinces: dict[str, str] = {}  # record id -> its sealed province
     for records in example.portal.submissions.values():
         for record in records:
             if record.sealed:
-                sealed_count += 1
                 data = unseal(record.sealed, key)
                 assert data is not None
                 if data.contact:
                     secrets.add(data.contact)
+                if data.province:
+                    provinces[record.id] = data.province
                 secrets.add(record.sealed[:40])
-    assert sealed_count >= 20 and secrets
+    assert len(secrets) > 20 and len(provinces) > 20
     for path in example_site.rglob("*"):
         if path.is_file() and path.suffix in {".html", ".json", ".xml", ".csv", ".txt", ".js"}:
             text = path.read_text(encoding="utf-8", errors="ignore")
             leaked = [s for s in secrets if s in text]
             assert not leaked, f"{path} contains {leaked[:2]}"
-            assert "age_band" not in text
+    # A comment card never says where its author lives (unless the comment itself does).
+    records = {r.id: r for rs in example.portal.submissions.values() for r in rs}
+    checked = 0
+    for path in example_site.rglob("*.html"):
+        html = path.read_text(encoding="utf-8")
+        for record_id, province in provinces.items():
+            if f'id="c-{record_id}"' in html:
+                _, card = element(html, f"c-{record_id}")
+                for name in PROVINCES[province]:
+                    assert name not in card or name in records[record_id].body, (path, record_id)
+                checked += 1
+    assert checked > 20
 
 
 def test_records_in_the_repository_hold_no_clear_personal_fields():

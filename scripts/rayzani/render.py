@@ -9,6 +9,7 @@ from typing import Any
 
 import jinja2
 import yaml
+from markupsafe import Markup
 
 from rayzani.dates import format_date, format_datetime
 from rayzani.text import localise_digits
@@ -28,11 +29,17 @@ def messages() -> dict[str, dict[str, str]]:
     return merged
 
 
-def translate(key: str, lang: str, **values: Any) -> str:
-    """Interface text in `lang`, with numbers shown in that language's digits."""
+def translate(key: str, lang: str, **values: Any) -> Markup:
+    """Interface text in `lang`; numbers in that language's digits, values HTML-escaped."""
     entry = messages()[key]
     shown = {k: localise_digits(v, lang) if isinstance(v, int) else v for k, v in values.items()}
-    return entry[lang].format(**shown) if shown else entry[lang]
+    # Messages are trusted markup; values are escaped unless they are Markup already.
+    return Markup(entry[lang]).format(**shown) if shown else Markup(entry[lang])
+
+
+def isolate(value: str) -> Markup:
+    """Wrap text that may run in the other direction, so it cannot reorder its neighbours."""
+    return Markup("<bdi>{}</bdi>").format(value)
 
 
 @cache
@@ -63,5 +70,12 @@ def render(template: str, lang: str, **context: Any) -> str:
 
     page = environment().get_template(template)
     return page.render(
-        lang=lang, dir="rtl" if lang == "fa" else "ltr", t=t, num=num, date=date, datetime=datetime, **context
+        bdi=isolate,
+        lang=lang,
+        dir="rtl" if lang == "fa" else "ltr",
+        t=t,
+        num=num,
+        date=date,
+        datetime=datetime,
+        **context,
     )
