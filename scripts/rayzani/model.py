@@ -48,6 +48,8 @@ PUBLICATION_STATES = ("published", "withheld")
 WITHHELD_REASONS = ("abuse", "personal-data", "spam", "off-topic", "duplicate-delivery")
 REDACTION_KINDS = ("email", "phone", "national-id")
 STATES = ("upcoming", "open", "closed")
+# A consultation's life as the public sees it: "closed" is closed and awaiting its report.
+LIFECYCLE = ("upcoming", "open", "closed", "reported")
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,14 @@ class Report:
     path: Path
     published: dt.date
     summary: Localized
+
+
+def lifecycle_state(window: Window, report: Report | None, today: dt.date) -> str:
+    """One of LIFECYCLE; a report counts only from its `published` date on."""
+    state = window.state(today)
+    if state == "closed" and report is not None and report.published <= today:
+        return "reported"
+    return state
 
 
 @dataclass(frozen=True)
@@ -322,3 +332,12 @@ class Portal:
 
     def calls_about(self, draft_slug: str) -> list[Call]:
         return [c for c in self.calls.values() if c.draft == draft_slug]
+
+    def report_of(self, slug: str) -> Report | None:
+        """The report on a draft or call; a consultation call shares its draft's report."""
+        draft, call = self.drafts.get(slug), self.calls.get(slug)
+        if draft is not None:
+            return draft.report
+        if call is None:
+            return None
+        return call.report or (self.report_of(call.draft) if call.draft else None)

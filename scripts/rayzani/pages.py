@@ -11,13 +11,24 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
 from rayzani.dates import format_date
-from rayzani.model import Article, Call, Draft, Portal, Submission, Version, Window
+from rayzani.model import (
+    LIFECYCLE,
+    Article,
+    Call,
+    Draft,
+    Portal,
+    Report,
+    Submission,
+    Version,
+    Window,
+    lifecycle_state,
+)
 from rayzani.render import render, translate
 from rayzani.sanitize import render_comment
 from rayzani.settings import Settings
@@ -85,16 +96,19 @@ class StateView:
     detail: str
 
 
-def state_view(window: Window, today: dt.date, lang: str) -> StateView:
-    state = window.state(today)
-    if state == "open":
+def state_view(window: Window, today: dt.date, lang: str, report: Report | None = None) -> StateView:
+    """Upcoming, open (days left), closed awaiting the report, or report published."""
+    state = lifecycle_state(window, report, today)
+    if state == "reported" and report is not None:
+        detail = translate("report_published_on", lang, date=format_date(report.published, lang))
+    elif state == "open":
         left = window.days_left(today)
         detail = translate("day_left", lang) if left == 1 else translate("days_left", lang, n=left)
     elif state == "upcoming":
         detail = translate("opens_on", lang, date=format_date(window.opens, lang))
     else:
         detail = translate("closes_on", lang, date=format_date(window.closes, lang))
-    return StateView(state, translate(f"state_{state}", lang), detail)
+    return StateView(state, translate(f"lifecycle_{state}", lang), detail)
 
 
 @dataclass
@@ -311,7 +325,7 @@ def draft_page(site: Site, draft: Draft, lang: str) -> str:
         text=text,
         articles=articles,
         translated=draft.has_translation(lang) or lang == "fa",
-        state=state_view(draft.window, site.today, lang),
+        state=state_view(draft.window, site.today, lang, draft.report),
         calls=[(c, link(key, call_key(c.slug))) for c in site.portal.calls_about(draft.slug)],
         general=views(general),
         general_count=len(general.records),
@@ -392,7 +406,7 @@ def call_page(site: Site, call: Call, lang: str) -> str:
         "call.md.j2",
         lang,
         call=call,
-        state=state_view(call.window, site.today, lang),
+        state=state_view(call.window, site.today, lang, site.portal.report_of(call.slug)),
         draft=draft,
         draft_link=link(key, draft_key(draft.slug)) if draft else None,
         by_domain=by_domain,
@@ -414,6 +428,7 @@ class Listing:
     state: StateView
     comments: int
     demo: bool
+    domains: tuple[str, ...] = ()  # policy domains, for the archive's grouping
 
 
 def listings(site: Site, from_key: str, lang: str) -> list[Listing]:
@@ -425,9 +440,10 @@ def listings(site: Site, from_key: str, lang: str) -> list[Listing]:
             f"kind_{d.kind}",
             d.text(lang).issuing_unit,
             d.window,
-            state_view(d.window, site.today, lang),
+            state_view(d.window, site.today, lang, d.report),
             len(site.portal.comments_on(d.slug)),
             d.demo,
+            (d.text(lang).domain,),
         )
         for d in site.portal.drafts.values()
     ]
@@ -439,9 +455,10 @@ def listings(site: Site, from_key: str, lang: str) -> list[Listing]:
             f"kind_{c.kind}",
             c.organiser.get(lang),
             c.window,
-            state_view(c.window, site.today, lang),
+            state_view(c.window, site.today, lang, site.portal.report_of(c.slug)),
             len(site.portal.comments_on(c.slug)),
             c.demo,
+            tuple(d.name.get(lang) for d in c.domains),
         )
         for c in site.portal.calls.values()
         if c.kind == "crowdsourcing"
@@ -451,12 +468,13 @@ def listings(site: Site, from_key: str, lang: str) -> list[Listing]:
 
 def home_page(site: Site, lang: str) -> str:
     items = listings(site, "", lang)
-    by_state: dict[str, list[Listing]] = {"open": [], "upcoming": [], "closed": []}
+    by_state: dict[str, list[Listing]] = {state: [] for state in LIFECYCLE}
     for item in items:
         by_state[item.state.state].append(item)
     by_state["open"].sort(key=lambda i: i.window.closes)
     by_state["upcoming"].sort(key=lambda i: i.window.opens)
     by_state["closed"].sort(key=lambda i: i.window.closes, reverse=True)
+    by_state["reported"].sort(key=lambda i: i.window.closes, reverse=True)
     return render(
         "home.md.j2",
         lang,
@@ -469,7 +487,31 @@ def home_page(site: Site, lang: str) -> str:
 
 def consultations_page(site: Site, lang: str) -> str:
     items = sorted(listings(site, "consultations/", lang), key=lambda i: i.window.opens, reverse=True)
-    return render("consultations.md.j2", lang, items=items)
+    # The same consultations grouped four ways, as plain sections: no script needed to filter.
+    groups = [
+        ("state", [(t, [i for i in items if i.state.state == s]) for s, t in _state_names(lang)]),
+        ("agency", _grouped(items, lambda i: (i.unit,))),
+        ("kind", _grouped(items, lambda i: (translate(i.kind, lang),))),
+        ("domain", _grouped(items, lambda i: i.domains)),
+    ]
+    groups = [(by, [(name, found) for name, found in named if found]) for by, named in groups]
+    return render("consultations.md.j2", lang, items=items, groups=groups)
+
+
+def _state_names(lang: str) -> list[tuple[str, str]]:
+    return [
+        (state, translate(f"lifecycle_{state}", lang)) for state in ("open", "upcoming", "closed", "reported")
+    ]
+
+
+def _grouped(
+    items: list[Listing], keys: Callable[[Listing], tuple[str, ...]]
+) -> list[tuple[str, list[Listing]]]:
+    groups: dict[str, list[Listing]] = {}
+    for item in items:
+        for key in keys(item):
+            groups.setdefault(key, []).append(item)
+    return sorted(groups.items())
 
 
 def about_page(site: Site, lang: str) -> str:
