@@ -71,7 +71,8 @@ def intake_issues(
                 continue
             seen.add(issue.number)
             incoming, rejection = incoming_from_issue(forge, form, issue)
-            if rejection is None:
+            if rejection is None or incoming.source in writer.recorded:
+                # A recorded issue stays recorded, however it is edited afterwards.
                 outcome = writer.record(incoming)
             else:
                 outcome = Outcome("rejected", incoming, rejection=rejection)

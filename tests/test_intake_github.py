@@ -1,0 +1,209 @@
+"""Issue-form intake: the real PyGithub client against a local server speaking GitHub's REST API."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+
+import pytest
+import yaml
+from conftest import BUILD_DATE, REPO, Repo, rayzani
+from forge_server import FakeGitHub, FakeIssue
+from html_query import element
+
+from rayzani.builder import load_project
+
+FORM = yaml.safe_load((REPO / ".github" / "ISSUE_TEMPLATE" / "comment.yml").read_text(encoding="utf-8"))
+HOSTILE = (
+    "<script>alert('x')</script> <img src=x onerror=alert(1)> [click](javascript:alert(2))\n\n"
+    "Write to me at sara.ahmadi@example.org or call 0912 345 6789. \u202egnp.exe\u202c is fine."
+)
+
+
+def issue_body(**values: str) -> str:
+    """An issue body exactly as GitHub writes a submitted issue form."""
+    parts = []
+    for item in FORM["body"]:
+        if item["type"] == "markdown":
+            continue
+        value = values.get(item["id"]) or "_No response_"
+        parts.append(f"### {item['attributes']['label']}\n\n{value}")
+    return "\n\n".join(parts)
+
+
+def comment_issue(number: int, created: str = "2026-11-20T10:00:00Z", login: str = "sara", **values: str):
+    values.setdefault("draft", "sample")
+    values.setdefault("type", "شهروند / Individual")
+    return FakeIssue(number, "نظر / Comment", issue_body(**values), login, created, ["comment"])
+
+
+@pytest.fixture
+def portal(repo: Repo) -> Repo:
+    """The small portal with the real forms, theme and key, so it can also be built."""
+    shutil.copytree(REPO / ".github" / "ISSUE_TEMPLATE", repo.root / ".github" / "ISSUE_TEMPLATE")
+    shutil.copy(REPO / "mkdocs.yml", repo.root / "mkdocs.yml")
+    shutil.copytree(REPO / "overrides", repo.root / "overrides")
+    shutil.copy(REPO / "keys" / "demo-private.key", repo.root / "keys" / "demo-private.key")
+    return repo
+
+
+@pytest.fixture
+def github(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("GITHUB_TOKEN", "test-token")
+    with FakeGitHub("agency", "consult") as server:
+        server.add(comment_issue(1, article="art-1", comment="بند دو مبهم است.", name="سارا"))
+        server.add(comment_issue(2, article="art-2", comment=HOSTILE))
+        server.add(
+            FakeIssue(3, "Question", "Where do I comment?", "omid", "2026-11-21T08:00:00Z", ["comment"])
+        )
+        server.add(comment_issue(4, article="art-9", comment="Article nine?"))
+        server.add(comment_issue(5, created="2026-12-05T09:00:00Z", article="art-2", comment="دیر رسید."))
+        server.add(comment_issue(6, comment="نظر کلی درباره کل پیش‌نویس."))
+        server.add(FakeIssue(7, "Bug in the site", "The menu is broken.", "omid", "2026-11-21T08:00:00Z", []))
+        yield server
+
+
+def intake(portal: Repo, server: FakeGitHub, *extra: str) -> int:
+    return rayzani(
+        [
+            "--root",
+            str(portal.root),
+            "intake",
+            "github",
+            "--repo",
+            "agency/consult",
+            "--api-url",
+            server.url,
+            "--write-pause",
+            "0",
+            *extra,
+        ]
+    )
+
+
+def records(portal: Repo) -> dict[str, dict]:
+    return {
+        p.stem: yaml.safe_load(p.read_text(encoding="utf-8"))
+        for p in (portal.root / "submissions" / "sample").glob("*.yml")
+    }
+
+
+def test_new_form_issues_become_records_and_a_rerun_adds_nothing(portal, github, capsys):
+    assert intake(portal, github) == 0
+    found = records(portal)
+    assert {"gh-1", "gh-2", "gh-5", "gh-6"} <= set(found)
+    assert not {"gh-3", "gh-4", "gh-7"} & set(found)
+    first = found["gh-1"]
+    assert first["source"] == "github:agency/consult#1" and first["channel"] == "issue"
+    assert first["section"] == "art-1" and first["language"] == "fa"
+    assert first["author"] == {"id": "github:sara", "name": "سارا", "type": "individual"}
+    assert first["decision"] == {"status": "pending"}
+    assert first["text_sha256"] == hashlib.sha256("بند دو مبهم است.".encode()).hexdigest()
+    assert "section" not in found["gh-6"]  # a general comment
+    assert found["gh-5"]["late"] is True and "late" not in first
+    assert load_project(portal.root).problems == []
+    # PyGithub really paged through the list (2 issues a page) with the token.
+    assert sum(1 for m, p in github.requests if m == "GET" and "/issues?" in p) >= 3
+    assert "token test-token" in github.auth or "Bearer test-token" in github.auth
+    out = capsys.readouterr().out
+    assert "4 new, 0 duplicate" in out and "2 rejected" in out
+
+    # The participant is told where the comment will be published, and the issue is labelled.
+    reply = github.replies(1)[-1]
+    assert "https://example.github.io/rayzani/drafts/sample/comments/art-1/#c-gh-1" in reply
+    assert "recorded" in github.issues[1].labels
+    assert "مهلت نظرخواهی" in github.replies(5)[-1] and "late" in github.replies(5)[-1]
+
+    before = {n: len(i.comments) for n, i in github.issues.items()}
+    files = sorted(p.name for p in (portal.root / "submissions").rglob("*.yml"))
+    assert intake(portal, github) == 0
+    assert sorted(p.name for p in (portal.root / "submissions").rglob("*.yml")) == files
+    assert {n: len(i.comments) for n, i in github.issues.items()} == before
+    assert "0 new, 4 duplicate" in capsys.readouterr().out
+    assert records(portal) == found
+
+
+def test_hostile_issue_gives_an_inert_redacted_record(portal, github):
+    assert intake(portal, github) == 0
+    record = records(portal)["gh-2"]
+    assert "sara.ahmadi@example.org" not in record["body"] and "345 6789" not in record["body"]
+    assert "\u202e" not in record["body"] and "\u202c" not in record["body"]
+    assert record["redactions"] == ["email", "phone"]
+    assert record["text_sha256"] == hashlib.sha256(HOSTILE.encode()).hexdigest()
+    assert "email" in github.replies(2)[-1]  # the participant learns what was removed
+
+    site = portal.root / "site"
+    assert rayzani(["--root", str(portal.root), "build", "--site-dir", str(site), "--date", BUILD_DATE]) == 0
+    html = (site / "drafts" / "sample" / "comments" / "art-2" / "index.html").read_text(encoding="utf-8")
+    _, text = element(html, "c-gh-2")
+    start = html.index('id="c-gh-2"')
+    card = html[start : html.index("</article>", start)]
+    assert "<script" not in card and "<img" not in card and 'href="javascript' not in card
+    assert "&lt;script&gt;" in card  # shown as text, not run
+    assert "[redacted email]" in text
+    # The link given in the reply to issue 1 leads to the comment.
+    comment_page = site / "drafts" / "sample" / "comments" / "art-1" / "index.html"
+    assert 'id="c-gh-1"' in comment_page.read_text(encoding="utf-8")
+
+
+def test_malformed_and_wrong_issues_get_a_reply_saying_why_once(portal, github):
+    assert intake(portal, github) == 0
+    (not_a_form,) = github.replies(3)
+    assert "not made with the comment form" in not_a_form and "فرم" in not_a_form
+    (wrong_article,) = github.replies(4)
+    assert "art-9" in wrong_article and "not an article or clause" in wrong_article
+    assert "needs-changes" in github.issues[4].labels
+    assert github.replies(7) == []  # not a form issue: intake leaves it alone
+    assert intake(portal, github) == 0
+    assert len(github.replies(3)) == len(github.replies(4)) == 1
+
+    # The participant fixes the article: the issue is recorded on the next run.
+    github.issues[4].body = issue_body(
+        draft="sample", article="art-2", comment="Article nine?", type="دیگر / Other"
+    )
+    assert intake(portal, github) == 0
+    assert records(portal)["gh-4"]["author"]["type"] == "other"
+    assert "recorded" in github.issues[4].labels
+
+
+def test_edited_issue_keeps_the_recorded_comment_and_says_so_once(portal, github):
+    assert intake(portal, github) == 0
+    path = portal.root / "submissions" / "sample" / "gh-1.yml"
+    recorded = path.read_text(encoding="utf-8")
+    github.issues[1].body = issue_body(
+        draft="sample", article="art-1", comment="Changed my mind entirely.", type="شهروند / Individual"
+    )
+    assert intake(portal, github) == 0
+    assert intake(portal, github) == 0
+    assert path.read_text(encoding="utf-8") == recorded
+    edits = [r for r in github.replies(1) if "does not change the recorded comment" in r]
+    assert len(edits) == 1 and "#c-gh-1" in edits[0]
+
+
+def test_published_decision_is_posted_back_on_the_issue_once(portal, github):
+    assert intake(portal, github) == 0
+    path = portal.root / "submissions" / "sample" / "gh-1.yml"
+    text = path.read_text(encoding="utf-8").replace(
+        "decision:\n  status: pending\n",
+        "decision:\n  status: rejected\n  reason:\n    fa: بند دو روشن است.\n    en: Clause two is clear.\n"
+        "  decided_by: واحد حقوقی\n  date: 2026-11-22\n",
+    )
+    path.write_text(text, encoding="utf-8")
+    assert load_project(portal.root).problems == []
+    replies = len(github.replies(1))
+    assert intake(portal, github, "--notify") == 0
+    decision = github.replies(1)[-1]
+    assert len(github.replies(1)) == replies + 1
+    assert "Clause two is clear." in decision and "بند دو روشن است." in decision
+    assert "Rejected" in decision and "پذیرفته نشد" in decision
+    assert "#c-gh-1" in decision
+    assert intake(portal, github, "--notify") == 0
+    assert len(github.replies(1)) == replies + 1
+
+
+def test_intake_refuses_to_run_on_a_repository_that_does_not_validate(portal, github, capsys):
+    portal.edit("submissions/sample/c1.yml", "channel: form", "channel: fax")
+    assert intake(portal, github) == 1
+    assert "does not validate" in capsys.readouterr().err
+    assert github.requests == []
+    assert not (portal.root / "submissions" / "sample" / "gh-1.yml").exists()
