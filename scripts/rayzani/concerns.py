@@ -115,13 +115,20 @@ class ArticleCounts:
 
 
 def article_counts(draft: Draft, records: Iterable[Submission]) -> list[ArticleCounts]:
-    """One entry per article in the text's order, then the general comments."""
+    """One entry per article in the text's order, then the general comments.
+
+    A comment on an article a later version removed counts under that old article, after
+    the current ones.
+    """
     statuses: dict[str, Counter[str]] = {a.anchor: Counter() for a in draft.articles}
     statuses["general"] = Counter()
     for record in records:
         article = draft.article_of(record.section)
-        statuses[article.anchor if article else "general"][record.decision.status] += 1
-    return [ArticleCounts(anchor, sum(c.values()), c) for anchor, c in statuses.items()]
+        statuses.setdefault(article.anchor if article else "general", Counter())[record.decision.status] += 1
+    general = statuses.pop("general")
+    return [
+        ArticleCounts(anchor, sum(c.values()), c) for anchor, c in [*statuses.items(), ("general", general)]
+    ]
 
 
 def most_discussed(counts: list[ArticleCounts], limit: int = 3) -> list[ArticleCounts]:

@@ -15,6 +15,7 @@ from rayzani.model import LANGS, Portal
 from rayzani.open_data import open_data_files
 from rayzani.pages import Site, core_pages
 from rayzani.pages_intake import comment_form_pages
+from rayzani.pages_reports import report_pages
 from rayzani.pages_versions import version_pages
 from rayzani.settings import Settings
 
@@ -25,6 +26,7 @@ PAGE_SOURCES: list[PageSource] = [
     core_pages,
     version_pages,
     comment_form_pages,
+    report_pages,
 ]
 
 FILE_SOURCES: list[FileSource] = [

@@ -245,9 +245,15 @@ def load_report(base: Path, problems: list[Problem]) -> Report | None:
         return None
     body_en = None
     if en_path.is_file():
-        meta_en, body_en = _read_markdown(en_path, problems)
-        if meta_en is not None:
-            problems.extend(s.check_mapping(meta_en, {}, en_path))
+        # The translation needs no front matter; if it has one, it may only repeat `published`.
+        text_en = en_path.read_text(encoding="utf-8")
+        meta_en, body_en = _read_markdown(en_path, problems) if text_en.startswith("---") else ({}, text_en)
+        if meta_en:
+            problems.extend(s.check_mapping(meta_en, {"published": REPORT_FIELDS["published"]}, en_path))
+            if meta_en.get("published") not in (None, meta["published"]):
+                problems.append(
+                    Problem(en_path, "published", "differs from report.fa.md", "remove it or make them agree")
+                )
     return Report(
         fa_path,
         meta["published"],
