@@ -92,7 +92,7 @@ def test_statistics_count_the_records_and_the_sealed_data(repo):
         r["category"]: r["count"] for r in stats if r["scope"] == "sample" and r["dimension"] == "channel"
     }
     assert channel["form"] == "20"  # every comment, the same person's second one too
-    ages = {r["category"]: r for r in stats if r["scope"] == "sample" and r["dimension"] == "age_band"}
+    ages = {r["category"]: r for r in stats if r["scope"] == "sample" and r["dimension"] == "age"}
     # 19 people: 13 + 4 without data + p-77 + the fixture's c1; only p-77 gave an age.
     assert ages["not-stated"]["count"] == "18" and ages["30-44"]["suppressed"] == "true"
 
@@ -116,7 +116,7 @@ def test_personal_statistics_wait_for_the_close_of_the_period(repo):
     small_province_portal(repo)
     site = build(repo, OPEN)
     stats = read_csv(site / "data" / "statistics.csv")
-    assert not [r for r in stats if r["dimension"] in {"province", "age_band", "gender"}]
+    assert not [r for r in stats if r["dimension"] in {"province", "age", "gender"}]
     assert [r for r in stats if r["dimension"] == "channel"]
 
 

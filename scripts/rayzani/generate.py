@@ -15,7 +15,7 @@ from rayzani.model import LANGS, Portal
 from rayzani.open_data import open_data_files
 from rayzani.pages import Site, core_pages
 from rayzani.pages_intake import comment_form_pages
-from rayzani.pages_reports import report_pages
+from rayzani.pages_reports import report_pages, report_pdf_files
 from rayzani.pages_versions import version_pages
 from rayzani.settings import Settings
 
@@ -31,6 +31,7 @@ PAGE_SOURCES: list[PageSource] = [
 
 FILE_SOURCES: list[FileSource] = [
     open_data_files,
+    report_pdf_files,
 ]
 
 

@@ -53,7 +53,7 @@ STATISTICS_FIELDS: tuple[tuple[str, str, str], ...] = (
     (
         "dimension",
         "string",
-        "age_band, gender, province, respondent_type, channel, decision_status or domain",
+        "age, gender, province, respondent_type, channel, decision_status or domain",
     ),
     ("unit", "string", "participants (personal data) or comments"),
     ("category", "string", "the category counted; not-stated when the participant did not say"),

@@ -10,7 +10,9 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
+from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from rayzani.charts import Bar, bar_chart, province_map, timeline
@@ -22,7 +24,7 @@ from rayzani.concerns import (
     near_duplicate_groups,
 )
 from rayzani.dates import format_date
-from rayzani.model import Call, Draft, Localized, Report, Submission, Window
+from rayzani.model import LANGS, Call, Draft, Localized, Report, Submission, Window
 from rayzani.pages import (
     CommentView,
     Site,
@@ -37,6 +39,7 @@ from rayzani.pages import (
     permalinks,
     section_label,
 )
+from rayzani.pdf import CACHE_DIR, font_face_css, html_to_pdf
 from rayzani.provinces import PROVINCES
 from rayzani.render import render, translate
 from rayzani.sanitize import render_comment
@@ -147,7 +150,7 @@ def category_label(breakdown: Breakdown, category: str, lang: str) -> str:
     if breakdown.dimension == "domain":
         return breakdown.labels[category].get(lang)
     prefix = {
-        "age_band": "age_",
+        "age": "age_",
         "gender": "gender_",
         "respondent_type": "type_",
         "channel": "channel_",
@@ -274,7 +277,8 @@ def _article_name(draft: Draft, anchor: str, lang: str) -> str:
     )
 
 
-def report_page(site: Site, subject: Subject, lang: str) -> str:
+def report_context(site: Site, subject: Subject, lang: str) -> dict[str, Any]:
+    """What a report shows, for its page and its PDF alike."""
     key = report_key(subject.key)
     records = site.portal.comments_on(subject.slug)
     stats = consultation_statistics(site.portal, site.settings, site.today, subject.slug)
@@ -326,9 +330,7 @@ def report_page(site: Site, subject: Subject, lang: str) -> str:
     statuses = Counter(r.decision.status for r in records)
     answered = len(records) - statuses.get("pending", 0)
     pdf = pdf_path(subject.slug if subject.call is None else subject.call.slug, lang)
-    return render(
-        "report.md.j2",
-        lang,
+    return dict(
         subject=subject,
         title=subject.title.get(lang),
         summary=subject.report.summary.get(lang),
@@ -349,6 +351,30 @@ def report_page(site: Site, subject: Subject, lang: str) -> str:
         statistics_link=link(key, STATISTICS_KEY, "suppression"),
         changes=_changes_link(key, draft),
     )
+
+
+def report_page(site: Site, subject: Subject, lang: str) -> str:
+    return render("report.md.j2", lang, **report_context(site, subject, lang))
+
+
+_SUMMARY_MD = MarkdownIt("commonmark", {"html": False})
+
+
+def report_pdf_files(site: Site) -> Iterator[tuple[str, bytes]]:
+    """Each published report as a printable PDF, in each language, beside its open data."""
+    root = site.portal.root
+    for subject in subjects(site):
+        slug = subject.call.slug if subject.call else subject.slug
+        for lang in LANGS:
+            context = report_context(site, subject, lang)
+            html = render(
+                "report_pdf.html.j2",
+                lang,
+                fonts=Markup(font_face_css(root)),
+                summary_html=Markup(_SUMMARY_MD.render(context["summary"])),
+                **context,
+            )
+            yield pdf_path(slug, lang), html_to_pdf(html, root, root / CACHE_DIR / f"report-{slug}-{lang}")
 
 
 def _changes_link(key: str, draft: Draft | None) -> str | None:

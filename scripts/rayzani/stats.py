@@ -19,10 +19,12 @@ from rayzani.sealing import PersonalData, read_private_key, unseal
 from rayzani.settings import Settings
 
 NOT_STATED = "not-stated"
-PERSONAL_DIMENSIONS: dict[str, tuple[str, ...]] = {
-    "age_band": AGE_BANDS,
-    "gender": GENDERS,
-    "province": tuple(PROVINCES),
+# Published dimension -> (the sealed key it counts, its categories). The published name is not
+# the sealed key, so that a record's field name never appears in the open data.
+PERSONAL_DIMENSIONS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "age": ("age_band", AGE_BANDS),
+    "gender": ("gender", GENDERS),
+    "province": ("province", tuple(PROVINCES)),
 }
 # Shown on every comment card already, so counting them discloses nothing new: not suppressed.
 RECORD_DIMENSIONS: dict[str, tuple[str, ...]] = {
@@ -161,9 +163,9 @@ def compute(
 
     breakdowns: list[Breakdown] = []
     if personal == PERSONAL_OPEN:
-        for dimension, categories in PERSONAL_DIMENSIONS.items():
+        for dimension, (sealed_key, categories) in PERSONAL_DIMENSIONS.items():
             values = Counter(
-                (getattr(d, dimension) if d and getattr(d, dimension) in categories else NOT_STATED)
+                (getattr(d, sealed_key) if d and getattr(d, sealed_key) in categories else NOT_STATED)
                 for d in closed_people.values()
             )
             counts = {c: values.get(c, 0) for c in (*categories, NOT_STATED)}

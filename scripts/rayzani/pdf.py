@@ -1,0 +1,50 @@
+"""HTML to PDF with WeasyPrint (Pango and HarfBuzz shape Persian), in the theme's Vazirmatn font.
+
+Used for consultation reports and certificates. PDFs are cached by the SHA-256 of their HTML,
+so that a rebuild (or `rayzani serve`) does not typeset an unchanged document again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+# The self-hosted font of the site's theme; the PDF uses the same files.
+FONT_DIR = Path("overrides") / "assets" / "fonts"
+CACHE_DIR = Path("build") / "pdf-cache"  # beside build/docs, outside what MkDocs publishes
+
+
+def font_face_css(root: Path) -> str:
+    """@font-face rules for the Vazirmatn files the theme ships (a variable font covers every weight)."""
+    rules = []
+    for path in sorted((root / FONT_DIR).glob("Vazirmatn*")):
+        if path.suffix not in {".woff2", ".woff", ".ttf", ".otf"}:
+            continue
+        stem = path.stem.lower()
+        weight = "100 900" if "variable" in stem or "[" in stem else ("700" if "bold" in stem else "400")
+        rules.append(
+            f'@font-face {{ font-family: "Vazirmatn"; src: url("{path.resolve().as_uri()}"); '
+            f"font-weight: {weight}; }}"
+        )
+    return "\n".join(rules)
+
+
+def html_to_pdf(html: str, base_dir: Path, cache_as: Path | None = None) -> bytes:
+    """The PDF of a complete HTML document; relative URLs resolve against `base_dir`.
+
+    With `cache_as` (a path without suffix naming this document, e.g.
+    build/pdf-cache/report-x-fa), the PDF is kept beside the hash of its HTML and reused.
+    """
+    from weasyprint import HTML, __version__  # imported here: only builds that write PDFs need Pango
+
+    key = hashlib.sha256(f"{__version__}\0{base_dir}\0{html}".encode()).hexdigest()[:32]
+    cached = cache_as.with_name(f"{cache_as.name}.{key}.pdf") if cache_as else None
+    if cached and cached.is_file():
+        return cached.read_bytes()
+    pdf = HTML(string=html, base_url=str(base_dir)).write_pdf()
+    if cached:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        for old in cached.parent.glob(f"{cache_as.name}.*.pdf"):
+            old.unlink()  # the document changed: its earlier PDF goes
+        cached.write_bytes(pdf)
+    return pdf
