@@ -34,7 +34,7 @@ def _card(html: str, url: str) -> str:
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory) -> dict[str, object]:
     built = {}
-    for day in ("2026-11-05", "2026-12-15", "2026-12-20"):
+    for day in ("2026-11-05", "2026-12-15", "2026-12-17", "2026-12-20"):
         site = tmp_path_factory.mktemp(f"site-{day}")
         assert cli(["--root", str(REPO), "build", "--site-dir", str(site), "--date", day]) == 0
         built[day] = site
@@ -50,10 +50,12 @@ def test_states_follow_the_build_date(sites, example_site):
     assert "23 days left" in _card(en["2026-11-23"], E_PARTICIPATION)
     assert "Last day" in _card(en["2026-12-15"], E_PARTICIPATION)
     assert _card(en["2026-11-23"], SEVENTH_PLAN).startswith("closed")
-    closed = _card(en["2026-12-20"], E_PARTICIPATION)
+    # The example's report is published on 2026-12-18.
+    closed = _card(en["2026-12-17"], E_PARTICIPATION)
     assert closed.startswith("closed") and "report pending" in closed
+    assert _card(en["2026-12-20"], E_PARTICIPATION).startswith("reported")
     # The home page puts each in the section of its state.
-    _, section = element(en["2026-12-20"], "closed")
+    _, section = element(en["2026-12-17"], "closed")
     assert "Closed, awaiting the report" in section
     fa = page(sites["2026-11-05"], "")
     assert "به‌زودی" in _card(fa, E_PARTICIPATION) and "۱۹ آبان ۱۴۰۵" in _card(fa, E_PARTICIPATION)

@@ -21,10 +21,12 @@ def font_face_css(root: Path) -> str:
         if path.suffix not in {".woff2", ".woff", ".ttf", ".otf"}:
             continue
         stem = path.stem.lower()
-        weight = "100 900" if "variable" in stem or "[" in stem else ("700" if "bold" in stem else "400")
+        # A variable font serves every weight through Pango: no weight descriptor (WeasyPrint
+        # takes no ranges); static files declare theirs.
+        variable = "variable" in stem or "[" in stem
+        weight = "" if variable else f" font-weight: {700 if 'bold' in stem else 400};"
         rules.append(
-            f'@font-face {{ font-family: "Vazirmatn"; src: url("{path.resolve().as_uri()}"); '
-            f"font-weight: {weight}; }}"
+            f'@font-face {{ font-family: "Vazirmatn"; src: url("{path.resolve().as_uri()}");{weight} }}'
         )
     return "\n".join(rules)
 
