@@ -103,6 +103,9 @@ def read_rows(path: Path) -> list[dict[str, str]]:
             if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
                 raise ExportError(f"{path}: expected a JSON list of objects (one per row)")
             return [{str(k): "" if v is None else str(v) for k, v in row.items()} for row in data]
+        # csv refuses fields over 128 KB; read them so that an oversized comment is reported
+        # as that row's problem instead of stopping the whole import.
+        csv.field_size_limit(max(csv.field_size_limit(), 64 * 1024 * 1024))
         with path.open(encoding="utf-8-sig", newline="") as handle:
             return [{k: v or "" for k, v in row.items() if k is not None} for row in csv.DictReader(handle)]
     except (OSError, UnicodeDecodeError, json.JSONDecodeError, csv.Error) as error:

@@ -260,7 +260,8 @@ class RecordWriter:
             if key == "contact" and value and len(value) > MAX_CONTACT_CHARS:
                 return {}, Rejection("too-long", key, str(len(value))), False
         if body_problem:
-            return {}, Rejection(body_problem, "comment"), False
+            detail = str(len(incoming.body or "")) if body_problem == "too-long" else ""
+            return {}, Rejection(body_problem, "comment", detail), False
         received = incoming.received
         if received.date() < window.opens:
             return {}, Rejection("not-open", "draft", window.opens.isoformat()), False

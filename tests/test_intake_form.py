@@ -1,0 +1,165 @@
+"""Web-form exports become records: once each, personal data sealed, bad rows reported."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import REPO, Repo, rayzani
+
+from rayzani.builder import load_project
+from rayzani.sealing import read_private_key, unseal
+
+COLUMNS = ["row_id", "submitted_at", "draft", "article", "comment", "display_name", "publish_name",
+           "respondent_type", "age_band", "gender", "province", "contact"]  # fmt: skip
+PROVINCES = ["tehran", "isfahan", "fars", "gilan", "sistan-baluchestan"]
+
+
+@pytest.fixture
+def portal(repo: Repo) -> Repo:
+    shutil.copy(REPO / "keys" / "demo-private.key", repo.root / "keys" / "demo-private.key")
+    repo.edit(
+        "mkdocs.yml",
+        "min_comment_days: 30",
+        "min_comment_days: 30\n    private_key_file: keys/demo-private.key",
+    )
+    return repo
+
+
+def write_csv(path: Path, rows: list[dict[str, str]]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def row(n: int, **values: str) -> dict[str, str]:
+    base = {
+        "row_id": str(n),
+        "submitted_at": f"2026-11-{10 + n % 10:02d} 09:{n % 60:02d}:00",
+        "draft": "sample",
+        "article": ["art-1", "art-1-c2", "art-2", ""][n % 4],
+        "comment": f"نظر شماره {n} درباره این ماده.",
+        "display_name": f"شرکت‌کننده {n}",
+        "publish_name": "yes" if n % 2 else "",
+        "respondent_type": "individual",
+        "age_band": "30-44",
+        "gender": ["female", "male"][n % 2],
+        "province": PROVINCES[n % len(PROVINCES)],
+        "contact": f"person{n}@example.org",
+    }
+    return base | values
+
+
+def intake_form(portal: Repo, export: Path, *extra: str) -> int:
+    return rayzani(["--root", str(portal.root), "intake", "form", str(export), *extra])
+
+
+def form_records(portal: Repo) -> dict[str, dict]:
+    return {
+        p.stem: yaml.safe_load(p.read_text(encoding="utf-8"))
+        for p in (portal.root / "submissions" / "sample").glob("form-*.yml")
+    }
+
+
+def test_a_thousand_row_export_imports_in_one_run_and_twice_adds_nothing(portal, capsys):
+    export = write_csv(portal.root / "export.csv", [row(n) for n in range(1, 1001)])
+    assert intake_form(portal, export) == 0
+    captured = capsys.readouterr()
+    assert "1000 new, 0 duplicate" in captured.out
+    assert "500/1000 rows" in captured.err and "1000/1000 rows" in captured.err  # progress
+    found = form_records(portal)
+    assert len(found) == 1000
+    project = load_project(portal.root)
+    assert project.problems == []
+    assert len(project.portal.comments_on("sample")) == 1001
+
+    assert intake_form(portal, export) == 0
+    assert "0 new, 1000 duplicate" in capsys.readouterr().out
+    assert len(list((portal.root / "submissions" / "sample").glob("*.yml"))) == 1001
+
+
+def test_personal_data_is_sealed_and_the_name_published_only_with_consent(portal):
+    export = write_csv(portal.root / "export.csv", [row(1), row(2)])
+    assert intake_form(portal, export) == 0
+    text = (portal.root / "submissions" / "sample" / "form-1.yml").read_text(encoding="utf-8")
+    assert "person1@example.org" not in text and "isfahan" not in text and "30-44" not in text
+    found = form_records(portal)
+    assert found["form-1"]["author"]["name"] == "شرکت‌کننده 1"  # consented
+    assert "name" not in found["form-2"]["author"]  # no consent: dropped
+    assert "شرکت‌کننده 2" not in (portal.root / "submissions" / "sample" / "form-2.yml").read_text("utf-8")
+    project = load_project(portal.root)
+    key = read_private_key(portal.root, project.settings)
+    opened = unseal(found["form-1"]["sealed"], key)
+    assert opened.province == "isfahan" and opened.contact == "person1@example.org"
+    assert opened.age_band == "30-44" and opened.gender == "male"
+    assert found["form-1"]["received"].isoformat() == "2026-11-11T09:01:00+03:30"
+
+
+def test_bad_rows_are_reported_to_the_editor_and_the_rest_recorded(portal, capsys):
+    rows = [
+        row(1, comment="   "),
+        row(2, comment="x" * 1_000_000),
+        row(3, draft="no-such-draft"),
+        row(4, province="atlantis"),
+        row(5, comment="کد ملی من ۰۰۱۲۳۴۵۶۷۹ است و شماره‌ام +98 21 8888 1234."),
+        row(6, submitted_at="2026-12-15 10:00:00"),
+        row(7, submitted_at="2026-10-01 10:00:00"),
+        row(8, submitted_at="yesterday"),
+    ]
+    assert intake_form(portal, write_csv(portal.root / "export.csv", rows)) == 0
+    out = capsys.readouterr().out
+    assert "2 new, 0 duplicate" in out and "6 rejected" in out
+    assert "row 1: The comment is empty." in out
+    assert "row 2: “comment” is too long (1000000 characters)" in out
+    assert "row 3: There is no draft or call with the address “no-such-draft”." in out
+    assert "row 4: “atlantis” is not an accepted value for “province”." in out
+    assert "row 7: The comment period of this draft has not started yet" in out
+    assert "row 8: “yesterday” is not an accepted value for “submitted_at”." in out
+    found = form_records(portal)
+    assert set(found) == {"form-5", "form-6"}
+    assert "۰۰۱۲۳۴۵۶۷۹" not in found["form-5"]["body"] and "8888" not in found["form-5"]["body"]
+    assert found["form-5"]["redactions"] == ["national-id", "phone"]
+    assert found["form-6"]["late"] is True
+
+
+def test_a_json_export_without_row_ids_is_read_through_a_mapping_file(portal, capsys):
+    mapping = portal.write(
+        "mapping.yml",
+        """\
+        form: survey-tool
+        timezone: "+00:00"
+        columns:
+          submitted_at: Submitted
+          draft: Draft
+          article: Article
+          comment: Your comment
+          respondent_type: You are
+          province: Province
+        values:
+          respondent_type: {"A citizen": individual, "An NGO": ngo}
+        """,
+    )
+    rows = [
+        {"Submitted": "2026-11-12T08:00:00", "Draft": "sample", "Article": "2", "Your comment": "Too vague.",
+         "You are": "An NGO", "Province": "gilan"},
+        {"Submitted": "2026-11-13T08:00:00", "Draft": "sample", "Article": "", "Your comment": "Fine.",
+         "You are": "A citizen", "Province": None},
+    ]  # fmt: skip
+    export = portal.root / "export.json"
+    export.write_text(json.dumps({"submissions": rows}), encoding="utf-8")
+    assert intake_form(portal, export, "--mapping", str(mapping)) == 0
+    assert intake_form(portal, export, "--mapping", str(mapping)) == 0
+    assert "0 new, 2 duplicate" in capsys.readouterr().out
+    found = form_records(portal)
+    assert len(found) == 2
+    ngo = next(r for r in found.values() if r["body"] == "Too vague.")
+    assert ngo["author"]["type"] == "ngo" and ngo["section"] == "art-2" and ngo["language"] == "en"
+    assert ngo["source"].startswith("form:survey-tool:sha-")
+    assert ngo["received"].isoformat() == "2026-11-12T08:00:00+00:00"
+    assert load_project(portal.root).problems == []

@@ -1,0 +1,101 @@
+"""How to comment, as the site shows it: per-article links, the web form, withheld comments."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from html import unescape
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from conftest import BUILD_DATE, REPO, Repo, rayzani
+from html_query import element
+
+ENDPOINT = "https://forms.example.org/rayzani/comment"
+
+
+def page(site: Path, url: str) -> str:
+    return (site / url / "index.html").read_text(encoding="utf-8")
+
+
+def links(html: str, kind: str) -> list[str]:
+    return [
+        unescape(u)
+        for u in re.findall(rf'class="rz-comment-link rz-comment-link--{kind}" href="([^"]+)"', html)
+    ]
+
+
+def test_every_article_has_a_prefilled_issue_form_link_in_both_languages(example_site):
+    for prefix in ("", "en/"):
+        html = page(example_site, f"{prefix}drafts/e-participation")
+        anchors = re.findall(r'<h2 id="(art-[^"]+)"', html)
+        found = links(html, "issue")
+        assert len(found) == len(anchors) + 1  # every article, and the general comments
+        for anchor, url in zip(anchors, found, strict=False):
+            parsed = urlparse(url)
+            assert parsed.netloc == "github.com" and parsed.path == "/example/rayzani/issues/new"
+            assert parse_qs(parsed.query) == {
+                "template": ["comment.yml"],
+                "draft": ["e-participation"],
+                "article": [anchor],
+            }
+        # The example portal has no form endpoint: no web-form links, and the form page says so.
+        assert links(html, "form") == []
+    _, text = element(page(example_site, "en/drafts/e-participation/comment"), "form-off")
+    assert "has not been set up" in text
+    _, text = element(page(example_site, "drafts/e-participation/comment"), "form-off")
+    assert "راه‌اندازی نشده" in text
+
+
+@pytest.fixture(scope="module")
+def form_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small portal with a form endpoint, a withheld comment and a late one."""
+    repo = Repo(tmp_path_factory.mktemp("form") / "portal")
+    shutil.copy(REPO / "mkdocs.yml", repo.root / "mkdocs.yml")
+    shutil.copytree(REPO / "overrides", repo.root / "overrides")
+    repo.edit("mkdocs.yml", 'form_endpoint: ""', f'form_endpoint: "{ENDPOINT}"')
+    for number, extra in ((2, "publication: {state: withheld, reason: spam}\n"), (3, "late: true\n")):
+        text = (repo.root / "submissions/sample/c1.yml").read_text(encoding="utf-8")
+        text = text.replace("id: c1", f"id: c{number}").replace("source: form:1", f"source: form:{number}")
+        text = text.replace("نظر آزمایشی", f"نظر شماره {number}")
+        repo.write(f"submissions/sample/c{number}.yml", text + extra)
+    site = repo.root / "site"
+    assert rayzani(["--root", str(repo.root), "build", "--site-dir", str(site), "--date", BUILD_DATE]) == 0
+    return site
+
+
+def test_web_form_posts_every_field_to_the_configured_endpoint_without_script(form_site):
+    html = page(form_site, "en/drafts/sample/comment/art-2")
+    attrs, _ = element(html, "comment-form")
+    assert attrs["action"] == ENDPOINT and attrs["method"] == "post"
+    start = html.index('id="comment-form"')
+    form = html[start : html.index("</form>", start)]
+    assert "<script" not in form
+    names = set(re.findall(r'name="([a-z_]+)"', form))
+    assert names == {
+        "draft", "article", "comment", "respondent_type", "display_name", "publish_name",
+        "organisation", "interest", "age_band", "gender", "province", "contact",
+    }  # fmt: skip
+    assert 'name="draft" value="sample"' in form
+    assert re.search(r'<option value="art-2" selected>', form)  # the article the link came from
+    _, provinces = element(html, "f-province")
+    province_options = re.findall(r'<option value="([a-z-]+)"', form[form.index('id="f-province"') :])
+    assert len(province_options) == 31 and "Sistan and Baluchestan" in provinces
+    persian = page(form_site, "drafts/sample/comment/art-2")
+    _, provinces_fa = element(persian, "f-province")
+    assert "سیستان و بلوچستان" in provinces_fa and "نظر شما" in persian
+    # The draft page links each article to its own form page.
+    draft = page(form_site, "en/drafts/sample")
+    assert "comment/art-1/" in " ".join(links(draft, "form"))
+
+
+def test_withheld_comment_shows_its_reason_hides_its_text_and_still_counts(form_site):
+    for prefix, words in (("en/", "Withheld: spam"), ("", "منتشر نشده است: هرزنامه")):
+        html = page(form_site, f"{prefix}drafts/sample/comments/art-1")
+        _, text = element(html, "c-c2")
+        assert words in text and "نظر شماره 2" not in text
+        assert "نظر شماره 2" not in html
+        _, late = element(html, "c-c3")
+        assert ("late" if prefix else "دیررس") in late
+    assert "3 comments" in page(form_site, "en/drafts/sample")
