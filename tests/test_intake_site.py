@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from html import unescape
@@ -99,3 +100,12 @@ def test_withheld_comment_shows_its_reason_hides_its_text_and_still_counts(form_
         _, late = element(html, "c-c3")
         assert ("late" if prefix else "دیررس") in late
     assert "3 comments" in page(form_site, "en/drafts/sample")
+
+
+def test_withheld_text_reaches_neither_pages_nor_open_data(form_site):
+    for path in form_site.rglob("*"):
+        if path.is_file() and path.suffix in {".html", ".csv", ".json", ".xml"}:
+            assert "نظر شماره 2" not in path.read_text(encoding="utf-8", errors="ignore"), path
+    rows = json.loads((form_site / "data" / "sample" / "comments.json").read_text(encoding="utf-8"))
+    withheld = next(r for r in rows if r["id"] == "c2")
+    assert withheld["withheld"] == "spam" and withheld["body"] == ""

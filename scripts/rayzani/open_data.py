@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterator
 
 from rayzani.concerns import near_duplicate_groups
-from rayzani.model import Submission
+from rayzani.model import Author, Submission
 from rayzani.pages import Site
 from rayzani.stats import Statistics, consultation_statistics, portal_statistics
 
@@ -47,6 +47,7 @@ COMMENT_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("decided_by", "string", "the unit or panel that decided"),
     ("decision_date", "date", "the day of the decision"),
     ("near_duplicate_of", "string", "id of the first comment of its group of near-identical comments"),
+    ("withheld", "string", "the reason the text was withheld (it is then empty), or empty when published"),
 )
 STATISTICS_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("scope", "string", "portal, or the slug of one consultation"),
@@ -64,6 +65,9 @@ STATISTICS_FIELDS: tuple[tuple[str, str, str], ...] = (
 
 def comment_row(record: Submission, duplicate_of: str | None) -> dict[str, str]:
     decision, author = record.decision, record.author
+    withheld = record.publication.reason if record.publication.withheld else None
+    if withheld:  # kept and counted, but its text and who wrote it are not published
+        author = Author(type=author.type)
     return {
         "id": record.id,
         "consultation": record.target,
@@ -72,7 +76,7 @@ def comment_row(record: Submission, duplicate_of: str | None) -> dict[str, str]:
         "received": record.received.isoformat(),
         "channel": record.channel,
         "language": record.language,
-        "body": record.body,
+        "body": "" if withheld else record.body,
         "author_name": author.name or "",
         "respondent_type": author.type,
         "organisation": author.organisation or "",
@@ -84,6 +88,7 @@ def comment_row(record: Submission, duplicate_of: str | None) -> dict[str, str]:
         "decided_by": decision.decided_by or "",
         "decision_date": decision.date.isoformat() if decision.date else "",
         "near_duplicate_of": duplicate_of or "",
+        "withheld": withheld or "",
     }
 
 
