@@ -17,7 +17,7 @@ from rayzani.generate import generate, generate_files
 from rayzani.loader import load_portal
 from rayzani.model import Portal
 from rayzani.problems import Problem, ValidationFailed
-from rayzani.settings import Settings, load_settings
+from rayzani.settings import Settings, load_settings, read_mkdocs_config
 
 DOCS_DIR = Path("build") / "docs"
 
@@ -54,7 +54,8 @@ def write_pages(project: Project, today: dt.date) -> tuple[int, int]:
     docs.mkdir(parents=True, exist_ok=True)
     wanted: set[Path] = set()
     written = unchanged = 0
-    for key, lang, markdown in generate(project.portal, project.settings, today):
+    site_url = str(read_mkdocs_config(project.config).get("site_url") or "")
+    for key, lang, markdown in generate(project.portal, project.settings, today, site_url):
         path = docs / key / f"index.{lang}.md"
         wanted.add(path)
         if path.is_file() and path.read_text(encoding="utf-8") == markdown:
@@ -63,7 +64,7 @@ def write_pages(project: Project, today: dt.date) -> tuple[int, int]:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(markdown, encoding="utf-8")
         written += 1
-    for relative, content in generate_files(project.portal, project.settings, today):
+    for relative, content in generate_files(project.portal, project.settings, today, site_url):
         path = docs / relative
         wanted.add(path)
         if path.is_file() and path.read_bytes() == content:

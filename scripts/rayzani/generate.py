@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 
+from rayzani.feeds import feed_files
 from rayzani.model import LANGS, Portal
 from rayzani.open_data import open_data_files
 from rayzani.pages import Site, core_pages
@@ -32,20 +33,25 @@ PAGE_SOURCES: list[PageSource] = [
 FILE_SOURCES: list[FileSource] = [
     open_data_files,
     report_pdf_files,
+    feed_files,
 ]
 
 
-def generate(portal: Portal, settings: Settings, today: dt.date) -> Iterator[tuple[str, str, str]]:
+def generate(
+    portal: Portal, settings: Settings, today: dt.date, site_url: str = ""
+) -> Iterator[tuple[str, str, str]]:
     """Yield (page key, language, Markdown) for every page of the site."""
-    site = Site(portal, settings, today)
+    site = Site(portal, settings, today, site_url)
     for lang in LANGS:
         for source in PAGE_SOURCES:
             for key, markdown in source(site, lang):
                 yield key, lang, markdown
 
 
-def generate_files(portal: Portal, settings: Settings, today: dt.date) -> Iterator[tuple[str, bytes]]:
+def generate_files(
+    portal: Portal, settings: Settings, today: dt.date, site_url: str = ""
+) -> Iterator[tuple[str, bytes]]:
     """Yield (path relative to the site root, content) for every data file of the site."""
-    site = Site(portal, settings, today)
+    site = Site(portal, settings, today, site_url)
     for source in FILE_SOURCES:
         yield from source(site)

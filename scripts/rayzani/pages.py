@@ -32,6 +32,7 @@ from rayzani.model import (
 from rayzani.render import render, translate
 from rayzani.sanitize import render_comment
 from rayzani.settings import Settings
+from rayzani.share import share_links
 from rayzani.text import localise_digits
 
 _LABEL_END = re.compile(r"\s*[—–:\-]\s")
@@ -272,6 +273,19 @@ class Site:
     portal: Portal
     settings: Settings
     today: dt.date
+    # The published site's address (mkdocs.yml `site_url`), for feeds and share links.
+    site_url: str = ""
+
+    def url(self, key: str, lang: str) -> str:
+        """Absolute address of a page in a language (root-relative when site_url is unset)."""
+        base = self.site_url.rstrip("/") + "/" if self.site_url else "/"
+        return base + ("en/" if lang == "en" else "") + key
+
+    def file_link(self, from_key: str, lang: str, path: str) -> str:
+        """Link from a page to a data file at the site root (data files are not per language)."""
+        if self.site_url:
+            return self.site_url.rstrip("/") + "/" + path
+        return "../" * (from_key.count("/") + (lang == "en")) + path
 
 
 def draft_page(site: Site, draft: Draft, lang: str) -> str:
@@ -335,6 +349,9 @@ def draft_page(site: Site, draft: Draft, lang: str) -> str:
         versions=link(key, versions_key(draft.slug)) if len(draft.history()) > 1 else None,
         removed=removed,
         comment_links=comment_links(site, draft, key, lang),
+        share_links=share_links(
+            site.url(key, lang), lang, translate("share_text_call", lang, title=text.title)
+        ),
     )
 
 
@@ -412,6 +429,9 @@ def call_page(site: Site, call: Call, lang: str) -> str:
         by_domain=by_domain,
         unfiled=unfiled,
         idea_count=len(ideas),
+        share_links=share_links(
+            site.url(key, lang), lang, translate("share_text_call", lang, title=call.title.get(lang))
+        ),
     )
 
 
@@ -482,6 +502,12 @@ def home_page(site: Site, lang: str) -> str:
         days=site.settings.min_comment_days,
         consultations=link("", "consultations/"),
         about=link("", "about/"),
+        feeds={
+            "rss": site.file_link("", lang, f"feeds/{lang}/open-calls.rss.xml"),
+            "atom": site.file_link("", lang, f"feeds/{lang}/open-calls.atom.xml"),
+            "reports": site.file_link("", lang, f"feeds/{lang}/reports.rss.xml"),
+            "json": site.file_link("", lang, "calls.json"),
+        },
     )
 
 
