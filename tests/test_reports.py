@@ -105,10 +105,11 @@ def test_report_charts_are_accessible_svg_beside_their_data(closed_site):
             )
             attrs, table = element(html, f"{chart_id}-data")
             assert attrs["tag"] == "table" and table
-        # Bars grow from the right on Persian pages: category labels are anchored at the right edge.
-        bars = html[html.index('id="rz-report-gender"') :]
-        first_label = re.search(r'<text x="([\d.]+)" y="[\d.]+" text-anchor="(\w+)"', bars)
-        assert first_label.group(2) == ("end" if lang == "fa" else "start")
+        # Bars grow from the right on Persian pages: labels start at the right edge, in an RTL chart.
+        svg = html[html.index('id="rz-report-gender"') :]
+        assert f'direction="{"rtl" if lang == "fa" else "ltr"}"' in svg[: svg.index(">")]
+        first_label = re.search(r'<text x="([\d.]+)" y="[\d.]+" text-anchor="start"', svg)
+        assert (float(first_label.group(1)) > 500) == (lang == "fa")
     # The map is a labelled tile map of all 31 provinces.
     html = page(closed_site, "en/" + REPORT)
     _, caption = element(html, "rz-report-province-figure")

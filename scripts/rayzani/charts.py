@@ -30,11 +30,14 @@ class Bar:
     shown: str
 
 
-def _svg(chart_id: str, title: str, desc: str, width: int, height: int, body: list[str]) -> Markup:
+def _svg(chart_id: str, title: str, desc: str, width: int, height: int, body: list[str], rtl: bool) -> Markup:
     head = (
         f'<svg class="rz-chart__svg" id="{chart_id}" role="img" viewBox="0 0 {width} {height}" '
         f'width="100%" style="max-width:{width}px" aria-labelledby="{chart_id}-t {chart_id}-d" '
-        f'xmlns="http://www.w3.org/2000/svg" font-family="Vazirmatn, sans-serif" font-size="12">'
+        f'xmlns="http://www.w3.org/2000/svg" font-family="Vazirmatn, sans-serif" font-size="12" '
+        # Set, not inherited: text-anchor "start" is the right edge in RTL, and Persian labels
+        # with digits ("۱۸ تا ۲۹") keep their order only in an RTL paragraph.
+        f'direction="{"rtl" if rtl else "ltr"}">'
     )
     parts = [
         head,
@@ -64,25 +67,26 @@ def bar_chart(chart_id: str, title: str, desc: str, bars: list[Bar], threshold: 
     for i, bar in enumerate(bars):
         y = 4 + i * row
         length = track * (bar.value if bar.value is not None else threshold) / top
+        # "start" is the left edge on English pages and the right edge on Persian ones.
         if rtl:
-            label_x, anchor_label = width - 4, "end"
+            label_x = width - 4
             bar_x = width - label_w - 8 - length
-            value_x, anchor_value = bar_x - 6, "end"
+            value_x = bar_x - 6
         else:
-            label_x, anchor_label = 4, "start"
+            label_x = 4
             bar_x = label_w + 8
-            value_x, anchor_value = bar_x + length + 6, "start"
+            value_x = bar_x + length + 6
         fill = BAR if bar.value is not None else f"url(#{chart_id}-hatch)"
         dash = "" if bar.value is not None else ' stroke="#8a8a8a" stroke-dasharray="3 2"'
         body.append(
-            f'<text x="{label_x}" y="{y + 17}" text-anchor="{anchor_label}" fill="currentColor">'
-            f"{escape(bar.label)}</text>"
+            f'<text x="{label_x}" y="{y + 17}" text-anchor="start" fill="currentColor">'
+            f"{escape(_fit(bar.label))}</text>"
             f'<rect x="{bar_x:.1f}" y="{y + 4}" width="{max(length, 1):.1f}" height="{row - 8}" '
             f'fill="{fill}"{dash}/>'
-            f'<text x="{value_x:.1f}" y="{y + 17}" text-anchor="{anchor_value}" fill="currentColor">'
+            f'<text x="{value_x:.1f}" y="{y + 17}" text-anchor="start" fill="currentColor">'
             f"{escape(bar.shown)}</text>"
         )
-    return _svg(chart_id, title, desc, width, height, body)
+    return _svg(chart_id, title, desc, width, height, body, rtl)
 
 
 def timeline(
@@ -113,14 +117,14 @@ def timeline(
         )
     first_x, last_x = (width - pad, pad) if rtl else (pad, width - pad)
     body.append(
-        f'<text x="{first_x}" y="{base + 20}" text-anchor="{"end" if rtl else "start"}" fill="currentColor">'
+        f'<text x="{first_x}" y="{base + 20}" text-anchor="start" fill="currentColor">'
         f"{escape(labels[0])}</text>"
-        f'<text x="{last_x}" y="{base + 20}" text-anchor="{"start" if rtl else "end"}" fill="currentColor">'
+        f'<text x="{last_x}" y="{base + 20}" text-anchor="end" fill="currentColor">'
         f"{escape(labels[1])}</text>"
-        f'<text x="{first_x}" y="14" text-anchor="{"end" if rtl else "start"}" fill="currentColor">'
+        f'<text x="{first_x}" y="14" text-anchor="start" fill="currentColor">'
         f"{localise_digits(top, lang)}</text>"
     )
-    return _svg(chart_id, title, desc, width, height, body)
+    return _svg(chart_id, title, desc, width, height, body, rtl)
 
 
 # Each province as a tile at (column, row), west to east and north to south, roughly where it lies.
@@ -159,7 +163,7 @@ TILES: dict[str, tuple[int, int]] = {
 }
 
 
-def province_map(chart_id: str, title: str, desc: str, tiles: dict[str, Bar]) -> Markup:
+def province_map(chart_id: str, title: str, desc: str, tiles: dict[str, Bar], lang: str) -> Markup:
     """A tile map (cartogram) of the 31 provinces: shade by count, hatched where suppressed."""
     size, gap = 84, 4
     width, height = 7 * (size + gap) + gap, 5 * (size + gap) + gap
@@ -184,10 +188,11 @@ def province_map(chart_id: str, title: str, desc: str, tiles: dict[str, Bar]) ->
             f'<g><rect x="{x}" y="{y}" width="{size}" height="{size}" rx="6" fill="{fill}"/>'
             f'<text x="{x + size / 2}" y="{y + (34 if len(lines) == 1 else 26)}" text-anchor="middle" '
             f'font-size="10" fill="{ink}">{name}</text>'
-            f'<text x="{x + size / 2}" y="{y + 58}" text-anchor="middle" font-size="14" font-weight="bold" '
+            f'<text x="{x + size / 2}" y="{y + 58}" text-anchor="middle" font-weight="bold" '
+            f'font-size="{14 if bar.value is not None else 10}" '
             f'fill="{ink}">{escape(bar.shown)}</text></g>'
         )
-    return _svg(chart_id, title, desc, width, height, body)
+    return _svg(chart_id, title, desc, width, height, body, lang == "fa")
 
 
 def _two_lines(label: str, width: int = 14) -> list[str]:
@@ -197,3 +202,8 @@ def _two_lines(label: str, width: int = 14) -> list[str]:
         return [label]
     best = min(range(1, len(words)), key=lambda i: abs(len(" ".join(words[:i])) - len(" ".join(words[i:]))))
     return [" ".join(words[:best]), " ".join(words[best:])]
+
+
+def _fit(label: str, width: int = 30) -> str:
+    """A bar's label cut to its column (the data table beside the chart has it whole)."""
+    return label if len(label) <= width else label[: width - 1].rstrip() + "…"

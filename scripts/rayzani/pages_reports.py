@@ -185,13 +185,13 @@ def statistics_charts(stats: Statistics, lang: str, prefix: str) -> list[ChartVi
             lang,
             what=title,
             total=localise_digits(breakdown.total, lang),
-            unit=translate(unit_of[breakdown.unit], lang),
+            unit=translate(f"unit_{breakdown.unit}", lang),
         )
         if breakdown.has_suppressed:
             desc += " " + translate("chart_desc_suppressed", lang, n=stats.threshold)
         if breakdown.dimension == "province":
             tiles = {c.category: bar for c, bar in zip(breakdown.cells, rows_all, strict=True)}
-            svg = province_map(chart_id, title, desc + " " + translate("map_desc", lang), tiles)
+            svg = province_map(chart_id, title, desc + " " + translate("map_desc", lang), tiles, lang)
             caption = desc + " " + translate("map_desc", lang)
             listed = [(b.label, b.shown) for b in rows_all]
             charts.append(ChartView(chart_id, title, svg, caption, head, listed, long=True))
