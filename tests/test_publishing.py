@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import xml.etree.ElementTree as ET
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, quote, urlparse
 
+import pytest
 from conftest import REPO
+from conftest import rayzani as cli
 from html_query import element
 from test_site import page
 
@@ -126,3 +128,31 @@ def test_sitemap_lists_every_page_with_both_languages(example_site):
         f"{SITE_URL}drafts/e-participation/changes/2/",
         f"{SITE_URL}en/drafts/e-participation/changes/2/",
     }
+
+
+@pytest.fixture(scope="module")
+def reported_site(tmp_path_factory):
+    """The example after its report was published (2026-12-18)."""
+    site = tmp_path_factory.mktemp("site-reported")
+    assert cli(["--root", str(REPO), "build", "--site-dir", str(site), "--date", "2026-12-20"]) == 0
+    return site
+
+
+def test_report_page_is_shared_and_announced_in_both_languages(reported_site):
+    for url, feed in (
+        ("drafts/e-participation/report", "feeds/fa/reports.rss.xml"),
+        ("en/drafts/e-participation/report", "feeds/en/reports.rss.xml"),
+    ):
+        html = page(reported_site, url)
+        head = html[: html.index("</head>")]
+        assert '<meta property="og:type" content="article">' in head
+        assert f'<meta property="og:url" content="{SITE_URL}{url}/">' in head
+        start = html.index('class="rz-share"')
+        nav = html[start : html.index("</nav>", start)]
+        assert "t.me/share/url?url=" + quote(f"{SITE_URL}{url}/", safe="") in nav.replace("&amp;", "&")
+        items = ET.parse(reported_site / feed).getroot().findall("channel/item")
+        assert [i.findtext("link") for i in items] == [f"{SITE_URL}{url}/"]
+    # Closed calls leave calls.json; the open-calls feed is empty.
+    data = json.loads((reported_site / "calls.json").read_text(encoding="utf-8"))
+    assert data["calls"] == []
+    assert ET.parse(reported_site / "feeds/en/open-calls.rss.xml").getroot().findall("channel/item") == []

@@ -17,6 +17,7 @@ from email.utils import format_datetime
 from rayzani.dates import format_date
 from rayzani.model import LANGS, Call, Draft, Localized, Report, lifecycle_state
 from rayzani.pages import Site, call_key, draft_key
+from rayzani.pages_reports import report_key
 from rayzani.render import translate
 
 CALLS_JSON = "calls.json"
@@ -68,8 +69,9 @@ def _report_entry(site: Site, subject: Draft | Call, report: Report, lang: str) 
         key, title = draft_key(subject.slug), subject.text(lang).title
     else:
         key, title = call_key(subject.slug), subject.title.get(lang)
+    key = report_key(key)
     return Entry(
-        id=f"{site.url(key, 'fa')}#report",
+        id=site.url(key, "fa"),
         title=translate("feed_report_on", lang, title=title),
         summary=_first_paragraph(report.summary, lang),
         url=site.url(key, lang),

@@ -43,6 +43,7 @@ from rayzani.pdf import CACHE_DIR, font_face_css, html_to_pdf
 from rayzani.provinces import PROVINCES
 from rayzani.render import render, translate
 from rayzani.sanitize import render_comment
+from rayzani.share import share_links
 from rayzani.stats import (
     NOT_STATED,
     PERSONAL_OPEN,
@@ -350,6 +351,9 @@ def report_context(site: Site, subject: Subject, lang: str) -> dict[str, Any]:
         json_link=data_link(key, lang, f"data/{subject.slug}/comments.json"),
         statistics_link=link(key, STATISTICS_KEY, "suppression"),
         changes=_changes_link(key, draft),
+        share_links=share_links(
+            site.url(key, lang), lang, translate("share_text_report", lang, title=subject.title.get(lang))
+        ),
     )
 
 
