@@ -207,3 +207,23 @@ def test_intake_refuses_to_run_on_a_repository_that_does_not_validate(portal, gi
     assert "does not validate" in capsys.readouterr().err
     assert github.requests == []
     assert not (portal.root / "submissions" / "sample" / "gh-1.yml").exists()
+
+
+def test_intake_workflow_has_least_privilege_and_never_interpolates_event_text():
+    data = yaml.safe_load((REPO / ".github" / "workflows" / "intake.yml").read_text(encoding="utf-8"))
+    triggers = data[True] if True in data else data["on"]  # PyYAML reads a bare `on:` as True
+    assert {"issues", "schedule", "push"} <= set(triggers)
+    assert data["permissions"] == {}
+    assert data["concurrency"]["cancel-in-progress"] is False
+    record, notify = data["jobs"]["record"], data["jobs"]["notify"]
+    assert record["permissions"] == {"contents": "write", "issues": "write", "pull-requests": "write"}
+    assert notify["permissions"] == {"contents": "read", "issues": "write"}
+    for job in (record, notify):
+        for step in job["steps"]:
+            assert "github.event" not in step.get("run", ""), step.get("name")
+            for value in (step.get("env") or {}).values():
+                assert "github.event" not in str(value)
+    runs = " ".join(step.get("run", "") for step in record["steps"])
+    assert "rayzani intake github" in runs and "gh pr create" in runs
+    assert any("RAYZANI_PR_TOKEN" in str(s.get("env")) for s in record["steps"])
+    assert "--notify" in " ".join(step.get("run", "") for step in notify["steps"])
