@@ -191,3 +191,14 @@ def test_dashboard_shows_states_response_rate_and_acceptance_by_unit(example, cl
     accepted = sum(r.decision.status in ("accepted", "partially-accepted") for r in draft_records)
     assert f"{round(100 * accepted / len(draft_records))}%" in units
     assert "rz-dashboard-timeline" in html and "rz-dashboard-acceptance" in html
+
+
+def test_draft_and_call_link_their_report_once_published(closed_site, example_site):
+    for url in ("drafts/e-participation", "en/drafts/e-participation", "calls/e-participation"):
+        attrs, _ = element(page(closed_site, url), "report-link")
+        target = resolve(closed_site, url, attrs["href"])
+        assert target.is_file() and target.parent.name == "report", target
+        assert 'id="report-link"' not in page(example_site, url)
+    # Statistics and the dashboard are in the navigation of every page.
+    html = page(closed_site, "en")
+    assert 'href="statistics/"' in html and 'href="dashboard/"' in html

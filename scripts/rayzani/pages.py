@@ -347,6 +347,7 @@ def draft_page(site: Site, draft: Draft, lang: str) -> str:
         total=len(records),
         home=link(key, ""),
         versions=link(key, versions_key(draft.slug)) if len(draft.history()) > 1 else None,
+        report=link(key, report_key_of(site, draft)) if report_key_of(site, draft) else None,
         removed=removed,
         comment_links=comment_links(site, draft, key, lang),
         share_links=share_links(
@@ -399,6 +400,14 @@ def _last_version_with(draft: Draft, anchor: str) -> Version:
     return next(v for v in reversed(draft.history()) if anchor in v.anchors())
 
 
+def report_key_of(site: Site, subject: Draft | Call) -> str | None:
+    """The page of the report on a draft or call, once published (a call shares its draft's)."""
+    if subject.report and subject.report.published <= site.today:
+        return (draft_key if isinstance(subject, Draft) else call_key)(subject.slug) + "report/"
+    draft = site.portal.drafts.get(subject.draft or "") if isinstance(subject, Call) else None
+    return report_key_of(site, draft) if draft else None
+
+
 def call_page(site: Site, call: Call, lang: str) -> str:
     key = call_key(call.slug)
     ideas = site.portal.comments_on(call.slug) if call.slug not in site.portal.drafts else []
@@ -423,6 +432,7 @@ def call_page(site: Site, call: Call, lang: str) -> str:
         "call.md.j2",
         lang,
         call=call,
+        report=link(key, report_key_of(site, call)) if report_key_of(site, call) else None,
         state=state_view(call.window, site.today, lang, site.portal.report_of(call.slug)),
         draft=draft,
         draft_link=link(key, draft_key(draft.slug)) if draft else None,
