@@ -22,9 +22,10 @@ from rayzani.text import normalise, to_ascii_digits
 # Two comments whose word-shingle sets overlap this much are the same text with small edits.
 SIMILARITY = 0.6
 SHINGLE = 3
-_BANDS, _ROWS = 20, 3  # 60 hashes: a pair at 0.6 similarity becomes a candidate with p > 0.98
-_PRIME = (1 << 61) - 1
-_SEEDS = [(0x9E3779B97F4A7C15 * (i + 1) % _PRIME, 0xC2B2AE3D27D4EB4F * (i + 7) % _PRIME) for i in range(60)]
+_BANDS, _ROWS = 20, 3  # 60 bins: a pair at 0.6 similarity becomes a candidate with p > 0.98
+_BINS = _BANDS * _ROWS
+_EMPTY = 1 << 64
+_MASK = (1 << 64) - 1
 
 # Arabic diacritics (harakat), superscript alef and tatweel: typed or not, the word is the same.
 _MARKS = re.compile("[\u064b-\u065f\u0670\u0640]")
@@ -50,7 +51,28 @@ def shingles(text: str) -> frozenset[int]:
 
 
 def _signature(values: frozenset[int]) -> list[int]:
-    return [min((a * v + b) % _PRIME for v in values) for a, b in _SEEDS]
+    """One-permutation MinHash with rotation densification (Shrivastava and Li, 2014).
+
+    Each shingle is hashed once into one of the bins, which keep their minimum: linear in the
+    shingles, where classic MinHash hashes every shingle once per bin. A short text leaves
+    bins empty; each takes the next filled bin's value, marked with its distance, so that two
+    near-identical short texts still agree on most bins.
+    """
+    found = [_EMPTY] * _BINS
+    for value in values:
+        mixed = (value * 0x9E3779B97F4A7C15 + 0x632BE59BD9B4E019) & _MASK
+        mixed ^= mixed >> 29
+        index, rank = mixed % _BINS, mixed // _BINS
+        if rank < found[index]:
+            found[index] = rank
+    signature = list(found)
+    for index in range(_BINS):
+        distance = 0
+        while found[(index + distance) % _BINS] == _EMPTY and distance < _BINS:
+            distance += 1
+        if distance:
+            signature[index] = found[(index + distance) % _BINS] + distance * _EMPTY
+    return signature
 
 
 def jaccard(a: frozenset[int], b: frozenset[int]) -> float:
