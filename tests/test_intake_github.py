@@ -227,3 +227,15 @@ def test_intake_workflow_has_least_privilege_and_never_interpolates_event_text()
     assert "rayzani intake github" in runs and "gh pr create" in runs
     assert any("RAYZANI_PR_TOKEN" in str(s.get("env")) for s in record["steps"])
     assert "--notify" in " ".join(step.get("run", "") for step in notify["steps"])
+
+
+def test_the_link_in_the_reply_follows_the_discussion_onto_its_later_pages(portal, github):
+    portal.edit("mkdocs.yml", "comments_per_page: 100", "comments_per_page: 1")
+    assert intake(portal, github) == 0
+    # c1 (received 5 November) is first in article 1's discussion, so gh-1 is on page 2.
+    link = "https://example.github.io/rayzani/drafts/sample/comments/art-1/2/#c-gh-1"
+    assert link in github.replies(1)[-1]
+    site = portal.root / "site"
+    assert rayzani(["--root", str(portal.root), "build", "--site-dir", str(site), "--date", BUILD_DATE]) == 0
+    html = (site / "drafts" / "sample" / "comments" / "art-1" / "2" / "index.html").read_text(encoding="utf-8")
+    assert 'id="c-gh-1"' in html

@@ -47,6 +47,8 @@ PUBLICATION_STATES = ("published", "withheld")
 # Why editors withhold a comment's text: it is kept and counted, only its text is hidden.
 WITHHELD_REASONS = ("abuse", "personal-data", "spam", "off-topic", "duplicate-delivery")
 REDACTION_KINDS = ("email", "phone", "national-id")
+# A comment is prose about one article; GitHub itself caps an issue body at 65,536 characters.
+MAX_COMMENT_CHARS = 20_000
 STATES = ("upcoming", "open", "closed")
 # A consultation's life as the public sees it: "closed" is closed and awaiting its report.
 LIFECYCLE = ("upcoming", "open", "closed", "reported")

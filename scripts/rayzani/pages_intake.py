@@ -6,13 +6,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from rayzani.model import AGE_BANDS, GENDERS, RESPONDENT_TYPES, Draft
+from rayzani.model import AGE_BANDS, GENDERS, MAX_COMMENT_CHARS, RESPONDENT_TYPES, Draft
 from rayzani.pages import Site, draft_key, link, section_label
 from rayzani.provinces import PROVINCES
 from rayzani.render import render, translate
 
 ISSUE_FORM = "comment.yml"
-MAX_COMMENT_CHARS = 20_000  # the same limit intake enforces (intake.guard)
 
 
 def form_key(slug: str, anchor: str | None = None) -> str:

@@ -6,10 +6,9 @@ import hashlib
 import re
 from dataclasses import dataclass
 
+from rayzani.model import MAX_COMMENT_CHARS
 from rayzani.text import normalise, to_ascii_digits
 
-# A comment is prose about one article; GitHub itself caps an issue body at 65,536 characters.
-MAX_COMMENT_CHARS = 20_000
 # Names, organisations and declared interests are shown on one line of a comment card.
 MAX_SHORT_CHARS = {"name": 120, "organisation": 200, "interest": 500}
 

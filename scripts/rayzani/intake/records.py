@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from bisect import bisect_left, insort
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -139,13 +140,20 @@ class RecordWriter:
         self.recorded: dict[str, Submission | _Recorded] = {
             r.source: r for records in portal.submissions.values() for r in records
         }
-        # Arrival order of each discussion, to give a new comment its permanent link.
+        # Each discussion in arrival order (kept sorted), and which discussion each record is in:
+        # the page a comment lands on, hence its permanent link, follows from its position.
         self._discussions: dict[tuple[str, str], list[tuple[dt.datetime, str]]] = {}
+        self._discussion_of: dict[tuple[str, str], tuple[str, str]] = {}
         for target, records in portal.submissions.items():
             for r in records:
-                self._discussions.setdefault((target, self._group(target, r.section)), []).append(
-                    (r.received, r.id)
-                )
+                self._join(target, r.section, r.received, r.id)
+        for arrivals in self._discussions.values():
+            arrivals.sort()
+
+    def _join(self, target: str, section: str | None, received: dt.datetime, record_id: str) -> None:
+        key = (target, self._group(target, section))
+        insort(self._discussions.setdefault(key, []), (received, record_id))
+        self._discussion_of[(target, record_id)] = key
 
     @property
     def public_key(self) -> PublicKey:
@@ -210,9 +218,8 @@ class RecordWriter:
             record["late"] = True
         record["text_sha256"] = guarded.sha256
         path = self._write(record, incoming)
-        self.recorded[incoming.source] = _Recorded(record["id"], path, guarded.sha256)
-        key = (record["target"], self._group(record["target"], record.get("section")))
-        self._discussions.setdefault(key, []).append((incoming.received, record["id"]))
+        self.recorded[incoming.source] = _Recorded(record["id"], path, guarded.sha256, incoming.received)
+        self._join(record["target"], record.get("section"), incoming.received, record["id"])
         return Outcome(
             "new",
             incoming,
@@ -295,13 +302,17 @@ class RecordWriter:
         target = known.path.parent.name
         if target not in self.portal.drafts:
             return f"{self.site_url}calls/{target}/#c-{known.id}"
-        for (group_target, anchor), arrivals in self._discussions.items():
-            ordered = sorted(arrivals)
-            ids = [record_id for _, record_id in ordered]
-            if group_target == target and known.id in ids:
-                page = ids.index(known.id) // self.settings.comments_per_page + 1
-                suffix = f"{page}/" if page > 1 else ""
-                return f"{self.site_url}drafts/{target}/comments/{anchor}/{suffix}#c-{known.id}"
+        key = self._discussion_of.get((target, known.id))
+        if key is not None:
+            arrivals = self._discussions[key]
+            index = next(
+                i
+                for i in range(bisect_left(arrivals, (known.received, "")), len(arrivals))
+                if arrivals[i][1] == known.id
+            )
+            page = index // self.settings.comments_per_page + 1
+            suffix = f"{page}/" if page > 1 else ""
+            return f"{self.site_url}drafts/{target}/comments/{key[1]}/{suffix}#c-{known.id}"
         return f"{self.site_url}drafts/{target}/#c-{known.id}"
 
 
@@ -312,3 +323,4 @@ class _Recorded:
     id: str
     path: Path
     text_sha256: str
+    received: dt.datetime
