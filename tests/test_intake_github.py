@@ -237,5 +237,6 @@ def test_the_link_in_the_reply_follows_the_discussion_onto_its_later_pages(porta
     assert link in github.replies(1)[-1]
     site = portal.root / "site"
     assert rayzani(["--root", str(portal.root), "build", "--site-dir", str(site), "--date", BUILD_DATE]) == 0
-    html = (site / "drafts" / "sample" / "comments" / "art-1" / "2" / "index.html").read_text(encoding="utf-8")
+    second_page = site / "drafts" / "sample" / "comments" / "art-1" / "2" / "index.html"
+    html = second_page.read_text(encoding="utf-8")
     assert 'id="c-gh-1"' in html
