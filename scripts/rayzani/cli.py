@@ -104,6 +104,14 @@ def _intake_parser(commands: argparse._SubParsersAction) -> None:
     form.add_argument("export", type=Path, help="the export file, .csv or .json")
     form.add_argument("--mapping", type=Path, help="column mapping file (see docs/reference.md)")
     form.add_argument("--target", help="draft or call slug for exports without a draft column")
+    pull = channels.add_parser("pull-request", help="record a pull request's change to a draft as a comment")
+    pull.add_argument(
+        "--event",
+        type=Path,
+        required=True,
+        help="the forge's event file for the pull request (GITHUB_EVENT_PATH)",
+    )
+    pull.add_argument("--diff", type=Path, help="the PR's unified diff (default: git diff base...head)")
     intake.set_defaults(run=cmd_intake)
 
 

@@ -50,7 +50,31 @@ def run_intake(args: argparse.Namespace) -> int:
         return 1
     if args.channel == "form":
         return _form(args, writer)
+    if args.channel == "pull-request":
+        return _pull_request(args, writer)
     return _github(args, writer)
+
+
+def _pull_request(args: argparse.Namespace, writer: RecordWriter) -> int:
+    import subprocess
+
+    from rayzani.intake.pull_request import git_diff, read_event, record_proposal
+
+    try:
+        pr = read_event(args.event)
+        diff = args.diff.read_text(encoding="utf-8") if args.diff else git_diff(args.root, pr.base, pr.head)
+    except (OSError, KeyError, ValueError, subprocess.CalledProcessError) as error:
+        print(f"cannot read the pull request: {error}", file=sys.stderr)
+        return 2
+    outcomes = record_proposal(writer, args.root, pr, diff)
+    if not outcomes:
+        print(f"Pull request #{pr.number} changes no draft text: nothing to record.")
+        return 0
+    for outcome in outcomes:
+        if outcome.status == "new":
+            print(f"recorded {outcome.path.relative_to(args.root) if outcome.path else outcome.record_id}")
+    _summary([(f"pull request #{pr.number}", o) for o in outcomes])
+    return 0
 
 
 def _form(args: argparse.Namespace, writer: RecordWriter) -> int:
