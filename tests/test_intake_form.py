@@ -163,3 +163,38 @@ def test_a_json_export_without_row_ids_is_read_through_a_mapping_file(portal, ca
     assert ngo["source"].startswith("form:survey-tool:sha-")
     assert ngo["received"].isoformat() == "2026-11-12T08:00:00+00:00"
     assert load_project(portal.root).problems == []
+
+
+@pytest.mark.parametrize(
+    ("added", "expected"),
+    [
+        (
+            "publication: {state: withheld}",
+            "publication.reason: must be given exactly when the state is withheld",
+        ),
+        ("publication: {state: published, reason: spam}", "publication.reason: must be given exactly when"),
+        (
+            "publication: {state: withheld, reason: rude}",
+            "publication.reason: is 'rude', which is not one of",
+        ),
+        ("publication: {state: hidden}", "publication.state: is 'hidden'"),
+        ("redactions: [ssn]", "redactions: entry 1 is 'ssn'"),
+        ("late: maybe", "late: must be true or false"),
+        ("text_sha256: abc", "text_sha256: must be 64 hex digits"),
+    ],
+)
+def test_editors_moderation_and_intake_fields_are_validated(portal, added, expected):
+    portal.edit("submissions/sample/c1.yml", "channel: form", f"channel: form\n{added}")
+    problems = [p.format(portal.root) for p in load_project(portal.root).problems]
+    assert any(expected in p for p in problems), problems
+
+
+def test_a_withheld_comment_with_its_reason_is_valid(portal):
+    portal.edit(
+        "submissions/sample/c1.yml",
+        "channel: form",
+        "channel: form\npublication: {state: withheld, reason: abuse}",
+    )
+    assert load_project(portal.root).problems == []
+    (record,) = load_project(portal.root).portal.comments_on("sample")
+    assert record.publication.withheld and record.publication.reason == "abuse"

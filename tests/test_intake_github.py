@@ -240,3 +240,64 @@ def test_the_link_in_the_reply_follows_the_discussion_onto_its_later_pages(porta
     second_page = site / "drafts" / "sample" / "comments" / "art-1" / "2" / "index.html"
     html = second_page.read_text(encoding="utf-8")
     assert 'id="c-gh-1"' in html
+
+
+IDEA_FORM = yaml.safe_load((REPO / ".github" / "ISSUE_TEMPLATE" / "idea.yml").read_text(encoding="utf-8"))
+CROWDSOURCING = """\
+---
+title: {title}
+kind: crowdsourcing
+asked: {asked}
+audience: [public, think-tanks]
+opens: 2026-11-01
+closes: 2026-12-01
+domains:
+  - {{id: health, name: {health}}}
+  - {{id: legal-judicial, name: {legal}}}
+channels: [issue]
+organiser: {organiser}
+---
+{body}
+"""
+
+
+def idea_issue(number: int, **values: str) -> FakeIssue:
+    parts = [
+        f"### {item['attributes']['label']}\n\n{values.get(item['id']) or '_No response_'}"
+        for item in IDEA_FORM["body"]
+        if item["type"] != "markdown"
+    ]
+    return FakeIssue(
+        number, "ایده / Idea", "\n\n".join(parts), "think-tank", "2026-11-15T07:00:00Z", ["idea"]
+    )
+
+
+def test_ideas_made_with_the_idea_form_are_filed_under_their_call_and_domain(portal, github):
+    texts = {
+        "fa": ("ایده‌ها", "ایده دهید", "سلامت", "حقوقی", "دبیرخانه", "متن"),
+        "en": ("Ideas", "Send ideas", "Health", "Legal", "Secretariat", "Text"),
+    }
+    for lang, words in texts.items():
+        title, asked, health, legal, organiser, body = words
+        portal.write(
+            f"content/calls/ideas.{lang}.md",
+            CROWDSOURCING.format(
+                title=title, asked=asked, health=health, legal=legal, organiser=organiser, body=body
+            ),
+        )
+    github.add(
+        idea_issue(
+            20,
+            call="ideas",
+            domain="health",
+            idea="بیمه همگانی",
+            type="پژوهشکده یا اندیشکده / Research institute",
+        )
+    )
+    github.add(idea_issue(21, call="ideas", domain="space", idea="ماهواره", type="دیگر / Other"))
+    assert intake(portal, github) == 0
+    record = yaml.safe_load((portal.root / "submissions" / "ideas" / "gh-20.yml").read_text(encoding="utf-8"))
+    assert record["domain"] == "health" and record["author"]["type"] == "research-institute"
+    assert "section" not in record and record["source"] == "github:agency/consult#20"
+    assert "space" in github.replies(21)[-1] and "not one of this call's domains" in github.replies(21)[-1]
+    assert load_project(portal.root).problems == []
