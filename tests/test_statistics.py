@@ -181,3 +181,47 @@ def test_a_campaign_of_fifty_near_identical_comments_is_one_group_of_fifty(repo)
     assert len(first) == 50 and len(groups) == 1
     lone = {r["id"]: r for r in rows}
     assert lone["r200"]["near_duplicate_of"] == "" and lone["c1"]["near_duplicate_of"] == ""
+
+
+IDEAS_CALL = """\
+---
+title: {title}
+kind: crowdsourcing
+asked: {asked}
+audience: [public]
+opens: 2026-10-01
+closes: 2026-11-01
+domains:
+  - {{id: health, name: {health}}}
+  - {{id: roads, name: {roads}}}
+channels: [form]
+organiser: {organiser}
+---
+{body}
+"""
+
+
+def test_a_call_for_ideas_has_a_report_grouped_by_domain(repo):
+    configure(repo)
+    for lang, words in (
+        ("fa", dict(title="فراخوان ایده", asked="ایده بدهید", health="سلامت", roads="راه", organiser="شورا")),
+        ("en", dict(title="Ideas", asked="Send ideas", health="Health", roads="Roads", organiser="Council")),
+    ):
+        repo.write(f"content/calls/ideas.{lang}.md", IDEAS_CALL.format(body="متن.", **words))
+    for n, domain in enumerate(["health", "health", "roads"]):
+        repo.write(
+            f"submissions/ideas/i{n}.yml",
+            f"id: i{n}\ntarget: ideas\ndomain: {domain}\nreceived: 2026-10-0{n + 2}T10:00:00+03:30\n"
+            f"channel: form\nsource: form:i{n}\nlanguage: fa\nbody: ایده شماره {n} درباره {domain}\n"
+            "author: {type: individual}\n"
+            "decision: {status: accepted, reason: {fa: دلیل}, decided_by: شورا, date: 2026-11-05}\n",
+        )
+    repo.write("content/calls/ideas.report.fa.md", "---\npublished: 2026-11-10\n---\nجمع‌بندی ایده‌ها.\n")
+    site = build(repo, "2026-11-12")
+    # This small portal builds without the i18n plugin: the Persian page is index.fa/.
+    html = (site / "calls" / "ideas" / "report" / "index.fa" / "index.html").read_text(encoding="utf-8")
+    assert "جمع‌بندی ایده‌ها" in html
+    health = html[html.index('id="answers-health"') : html.index('id="answers-roads"')]
+    assert 'id="c-i0"' in health and 'id="c-i1"' in health and 'id="c-i2"' not in health
+    assert (site / "data" / "ideas" / "report-fa.pdf").is_file()
+    assert (site / "data" / "ideas" / "comments.csv").is_file()
