@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 LANGS = ("fa", "en")
@@ -164,10 +165,15 @@ class Version:
         return self.texts["fa"].articles
 
     def anchors(self) -> set[str]:
-        return {a for article in self.articles for a in article.anchors()}
+        return set(self._by_anchor)
 
     def article_of(self, section: str | None) -> Article | None:
-        return next((a for a in self.articles if section in a.anchors()), None)
+        return self._by_anchor.get(section or "")
+
+    @cached_property
+    def _by_anchor(self) -> dict[str, Article]:
+        """Article of every article and clause anchor (looked up once per comment)."""
+        return {anchor: article for article in self.articles for anchor in article.anchors()}
 
 
 @dataclass(frozen=True)
@@ -219,11 +225,16 @@ class Draft:
 
     def article_of(self, section: str | None) -> Article | None:
         """The article an anchor belongs to; an anchor a later version removed finds its old article."""
+        return self._by_anchor.get(section or "")
+
+    @cached_property
+    def _by_anchor(self) -> dict[str, Article]:
+        found: dict[str, Article] = {}
         for version in (self, *reversed(self.history())):
             for article in version.articles:
-                if section in article.anchors():
-                    return article
-        return None
+                for anchor in article.anchors():
+                    found.setdefault(anchor, article)
+        return found
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ class VersionRow:
     current: bool
 
 
-def _changed(diffs: list[ArticleDiff]) -> int:
+def _changed(diffs: tuple[ArticleDiff, ...]) -> int:
     return sum(1 for d in diffs if d.status != "unchanged")
 
 

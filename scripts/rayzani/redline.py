@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from rayzani.model import Article, DraftText
 from rayzani.text import normalise, to_ascii_digits
@@ -42,6 +43,7 @@ class ArticleDiff:
         return self.status == "changed" and self.old_number != self.new_number
 
 
+@lru_cache(maxsize=1 << 16)  # a draft repeats its words: normalise each one once
 def _key(token: str) -> str:
     return to_ascii_digits(_COSMETIC.sub("", normalise(token)))
 
@@ -138,7 +140,8 @@ def _number(heading: str) -> str | None:
     return to_ascii_digits(found.group()) if found else None
 
 
-def compare(old: DraftText, new: DraftText) -> list[ArticleDiff]:
+@lru_cache(maxsize=16)  # the versions list and each redline page, in both languages, ask again
+def compare(old: DraftText, new: DraftText) -> tuple[ArticleDiff, ...]:
     """Every article of either text, in the new text's order; a removed one stays where it was."""
     olds = {a.anchor: a for a in old.articles}
     news = {a.anchor: a for a in new.articles}
@@ -149,7 +152,7 @@ def compare(old: DraftText, new: DraftText) -> list[ArticleDiff]:
         before = {a.anchor for a in old.articles[:index]}
         at = max((i + 1 for i, d in enumerate(diffs) if d.anchor in before), default=0)
         diffs.insert(at, _diff_article(article, None))
-    return diffs
+    return tuple(diffs)
 
 
 def preamble_diff(old: DraftText, new: DraftText) -> tuple[tuple[Segment, ...], ...]:
