@@ -15,7 +15,7 @@ from rayzani.builder import load_project
 from rayzani.sealing import read_private_key, unseal
 
 COLUMNS = ["row_id", "submitted_at", "draft", "article", "comment", "display_name", "publish_name",
-           "respondent_type", "age_band", "gender", "province", "contact"]  # fmt: skip
+           "respondent_type", "age_band", "gender", "province", "contact", "participant_id"]  # fmt: skip
 PROVINCES = ["tehran", "isfahan", "fars", "gilan", "sistan-baluchestan"]
 
 
@@ -52,6 +52,7 @@ def row(n: int, **values: str) -> dict[str, str]:
         "gender": ["female", "male"][n % 2],
         "province": PROVINCES[n % len(PROVINCES)],
         "contact": f"person{n}@example.org",
+        "participant_id": "",
     }
     return base | values
 
@@ -111,10 +112,12 @@ def test_bad_rows_are_reported_to_the_editor_and_the_rest_recorded(portal, capsy
         row(6, submitted_at="2026-12-15 10:00:00"),
         row(7, submitted_at="2026-10-01 10:00:00"),
         row(8, submitted_at="yesterday"),
+        row(9, submitted_at="2026-12-01T22:00:00+00:00"),  # 2 December in Tehran: late
+        row(10, submitted_at="2026-12-01T20:00:00+00:00", participant_id="someone@example.org"),
     ]
     assert intake_form(portal, write_csv(portal.root / "export.csv", rows)) == 0
     out = capsys.readouterr().out
-    assert "2 new, 0 duplicate" in out and "6 rejected" in out
+    assert "4 new, 0 duplicate" in out and "6 rejected" in out
     assert "row 1: The comment is empty." in out
     assert "row 2: “comment” is too long (1000000 characters)" in out
     assert "row 3: There is no draft or call with the address “no-such-draft”." in out
@@ -122,7 +125,11 @@ def test_bad_rows_are_reported_to_the_editor_and_the_rest_recorded(portal, capsy
     assert "row 7: The comment period of this draft has not started yet" in out
     assert "row 8: “yesterday” is not an accepted value for “submitted_at”." in out
     found = form_records(portal)
-    assert set(found) == {"form-5", "form-6"}
+    assert set(found) == {"form-5", "form-6", "form-9", "form-10"}
+    assert found["form-9"]["late"] is True and "late" not in found["form-10"]
+    # An email used as the participant's id still links their comments, but only as a hash.
+    assert found["form-10"]["author"]["id"].startswith("pid:")
+    assert "someone@example.org" not in (portal.root / "submissions/sample/form-10.yml").read_text("utf-8")
     assert "۰۰۱۲۳۴۵۶۷۹" not in found["form-5"]["body"] and "8888" not in found["form-5"]["body"]
     assert found["form-5"]["redactions"] == ["national-id", "phone"]
     assert found["form-6"]["late"] is True

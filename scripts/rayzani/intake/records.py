@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 from nacl.public import PublicKey
 
-from rayzani.intake.guard import guard_comment, guard_short
+from rayzani.intake.guard import guard_comment, guard_short, redact
 from rayzani.model import AGE_BANDS, CHANNELS, GENDERS, RESPONDENT_TYPES, Portal, Submission, Window
 from rayzani.provinces import PROVINCES
 from rayzani.sealing import PERSONAL_FIELDS, read_public_key, seal
@@ -30,6 +30,7 @@ _PERSIAN_LETTERS = re.compile("[\u0600-\u06ff]")
 _LATIN_LETTERS = re.compile("[A-Za-z]")
 _PERSONAL_CHOICES = {"age_band": AGE_BANDS, "gender": GENDERS, "province": tuple(PROVINCES)}
 MAX_CONTACT_CHARS = 200
+IRAN_TIME = dt.timezone(dt.timedelta(hours=3, minutes=30))
 
 
 @dataclass
@@ -105,6 +106,18 @@ def dump_record(record: dict[str, Any]) -> str:
 def language_of(text: str) -> str:
     """fa when the text is mostly Persian letters, else en."""
     return "fa" if len(_PERSIAN_LETTERS.findall(text)) >= len(_LATIN_LETTERS.findall(text)) else "en"
+
+
+def participant_id(value: str) -> str:
+    """The participant's chosen id, pseudonymised if it is an email or phone number.
+
+    A form tool may use the email address as its participant id: it still links one person's
+    comments, but as a hash, so that no contact detail is written in clear.
+    """
+    value = " ".join(normalise(value).split())
+    if redact(value)[1]:
+        return "pid:" + hashlib.sha256(value.lower().encode()).hexdigest()[:16]
+    return value
 
 
 def record_id(prefix: str, reference: str) -> str:
@@ -185,7 +198,7 @@ class RecordWriter:
         redactions = set(guarded.redactions)
         author: dict[str, str] = {}
         if incoming.author_id:
-            author["id"] = incoming.author_id
+            author["id"] = participant_id(incoming.author_id)
         author["type"] = incoming.author_type or "individual"
         for key, value in (
             ("name", incoming.author_name),
@@ -270,10 +283,12 @@ class RecordWriter:
             detail = str(len(incoming.body or "")) if body_problem == "too-long" else ""
             return {}, Rejection(body_problem, "comment", detail), False
         received = incoming.received
-        if received.date() < window.opens:
+        # Comment periods are calendar days in Iran (no daylight saving since 2022).
+        day = received.astimezone(IRAN_TIME).date()
+        if day < window.opens:
             return {}, Rejection("not-open", "draft", window.opens.isoformat()), False
         record.update(received=received, channel=incoming.channel, source=incoming.source)
-        return record, None, received.date() > window.closes
+        return record, None, day > window.closes
 
     def _write(self, record: dict[str, Any], incoming: Incoming) -> Path:
         folder = self.root / "submissions" / record["target"]
