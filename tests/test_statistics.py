@@ -225,3 +225,26 @@ def test_a_call_for_ideas_has_a_report_grouped_by_domain(repo):
     assert 'id="c-i0"' in health and 'id="c-i1"' in health and 'id="c-i2"' not in health
     assert (site / "data" / "ideas" / "report-fa.pdf").is_file()
     assert (site / "data" / "ideas" / "comments.csv").is_file()
+
+
+def test_the_portal_table_hides_what_a_consultation_table_hides(repo):
+    """Portal minus one consultation must not give another consultation's hidden cell back."""
+    configure(repo)
+    repo.write(
+        "content/drafts/other/index.fa.md", (repo.root / "content/drafts/sample/index.fa.md").read_text()
+    )
+    plan = [("sample", "isfahan")] * 6 + [("sample", "tehran")] * 5 + [("other", "isfahan")] * 2
+    plan += [("other", "tehran")] * 5 + [("other", "fars")] * 5
+    for n, (target, province) in enumerate(plan):
+        comment(repo, n, f"نظر {n} درباره ماده دو با متنی متفاوت {n * 13}.", {"province": province})
+        if target == "other":
+            path = repo.root / "submissions" / "sample" / f"r{n}.yml"
+            text = path.read_text(encoding="utf-8").replace("target: sample", "target: other")
+            path.unlink()
+            repo.write(f"submissions/other/r{n}.yml", text)
+    site = build(repo, CLOSED)
+    assert province_rows(site, "sample")["isfahan"]["count"] == "6"
+    assert province_rows(site, "other")["isfahan"]["suppressed"] == "true"
+    portal = province_rows(site, "portal")
+    assert portal["isfahan"]["suppressed"] == "true", "8 - 6 would reveal the other draft's 2"
+    assert portal["tehran"]["count"] == "10"

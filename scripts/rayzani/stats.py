@@ -79,14 +79,15 @@ class Statistics:
         return next((b for b in self.breakdowns if b.dimension == dimension), None)
 
 
-def suppress(counts: dict[str, int], threshold: int) -> tuple[Cell, ...]:
+def suppress(counts: dict[str, int], threshold: int, also: Iterable[str] = ()) -> tuple[Cell, ...]:
     """Cells with 0 < count < threshold are hidden; if only one is, the next smallest is hidden too.
 
     With a single hidden cell, the published total minus the visible cells would give it back;
     hiding a second cell (the smallest other, a zero if there is one) makes the hidden sum
-    ambiguous between them.
+    ambiguous between them. `also` names cells hidden in a table this one adds up (a
+    consultation's, for the portal's): hidden here too, or subtracting would reveal them.
     """
-    hidden = {k for k, n in counts.items() if 0 < n < threshold}
+    hidden = {k for k, n in counts.items() if 0 < n < threshold} | (set(also) & set(counts))
     if len(hidden) == 1 and len(counts) > 1:
         order = list(counts)
         hidden.add(min((k for k in counts if k not in hidden), key=lambda k: (counts[k], order.index(k))))
@@ -138,9 +139,14 @@ def participant_key(target: str, record_id: str, author_id: str | None) -> str:
 
 
 def compute(
-    portal: Portal, settings: Settings, today: dt.date, targets: Iterable[str], scope: str
+    portal: Portal,
+    settings: Settings,
+    today: dt.date,
+    targets: Iterable[str],
+    scope: str,
+    also_hide: dict[str, set[str]] | None = None,
 ) -> Statistics:
-    """Statistics over the comments on `targets` as of `today`."""
+    """Statistics over the comments on `targets` as of `today`; `also_hide` as in `suppress`."""
     targets = [t for t in targets if t in portal.submissions or t in portal.drafts or t in portal.calls]
     records = [r for t in targets for r in portal.comments_on(t)]
     opened = personal_data(portal, settings)
@@ -169,7 +175,7 @@ def compute(
                 for d in closed_people.values()
             )
             counts = {c: values.get(c, 0) for c in (*categories, NOT_STATED)}
-            cells = suppress(counts, settings.suppression_threshold)
+            cells = suppress(counts, settings.suppression_threshold, (also_hide or {}).get(dimension, ()))
             breakdowns.append(Breakdown(dimension, "participants", cells, {}))
     getters = {
         "respondent_type": lambda r: r.author.type,
@@ -231,5 +237,12 @@ def consultation_statistics(portal: Portal, settings: Settings, today: dt.date, 
 
 
 def portal_statistics(portal: Portal, settings: Settings, today: dt.date) -> Statistics:
+    """Portal-wide statistics; a cell hidden in any consultation's table is hidden here too."""
     targets = sorted(set(portal.drafts) | set(portal.calls) | set(portal.submissions))
-    return compute(portal, settings, today, targets, "portal")
+    hidden: dict[str, set[str]] = {}
+    for target in targets:
+        for breakdown in consultation_statistics(portal, settings, today, target).breakdowns:
+            hidden.setdefault(breakdown.dimension, set()).update(
+                c.category for c in breakdown.cells if c.suppressed
+            )
+    return compute(portal, settings, today, targets, "portal", hidden)
