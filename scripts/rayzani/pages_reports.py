@@ -331,7 +331,14 @@ def report_context(site: Site, subject: Subject, lang: str) -> dict[str, Any]:
     statuses = Counter(r.decision.status for r in records)
     answered = len(records) - statuses.get("pending", 0)
     pdf = pdf_path(subject.slug if subject.call is None else subject.call.slug, lang)
+    by_channel = stats.breakdown("channel")
+    channels = translate("list_separator", lang).join(
+        translate("channel_count", lang, channel=translate(f"channel_{c.category}", lang), n=c.count)
+        for c in (by_channel.cells if by_channel else ())
+        if c.count
+    )
     return dict(
+        channels=channels,
         subject=subject,
         title=subject.title.get(lang),
         summary=subject.report.summary.get(lang),
