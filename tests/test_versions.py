@@ -191,6 +191,20 @@ def test_validation_checks_what_a_version_cites(repo):
     assert any("cites 'nobody', which is not a record" in p for p in found)
     assert any("'art-9', which is not an article of version 2" in p for p in found)
     assert len(found) == 2
+    # A change can only answer comments made on an earlier version.
+    repo.edit("content/drafts/sample/index.fa.md", "comments: [c1, nobody]", "comments: [c1, c3]")
+    repo.edit("content/drafts/sample/index.fa.md", "  - article: art-9\n    comments: [c1]\n", "")
+    repo.write(
+        "submissions/sample/c3.yml",
+        (repo.root / "submissions/sample/c1.yml")
+        .read_text()
+        .replace("id: c1", "id: c3")
+        .replace("form:1", "form:3")
+        .replace("2026-11-05", "2026-11-12"),
+    )
+    assert problems_of(repo) == [
+        "index.fa.md: changes: cites 'c3', which was made on version 2, not on an earlier one"
+    ]
 
 
 def test_versions_must_be_published_in_order(repo):
