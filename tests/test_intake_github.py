@@ -301,3 +301,20 @@ def test_ideas_made_with_the_idea_form_are_filed_under_their_call_and_domain(por
     assert "section" not in record and record["source"] == "github:agency/consult#20"
     assert "space" in github.replies(21)[-1] and "not one of this call's domains" in github.replies(21)[-1]
     assert load_project(portal.root).problems == []
+
+
+def test_an_unknown_repository_is_reported_plainly(portal, github, capsys):
+    code = rayzani(
+        [
+            "--root",
+            str(portal.root),
+            "intake",
+            "github",
+            "--repo",
+            "agency/elsewhere",
+            "--api-url",
+            github.url,
+        ]
+    )
+    assert code == 1
+    assert "GitHub answered 404: Not Found" in capsys.readouterr().err

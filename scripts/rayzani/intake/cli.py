@@ -8,6 +8,7 @@ import sys
 from collections import Counter
 
 from rayzani.builder import load_project
+from rayzani.intake.forge import Forge
 from rayzani.intake.form_export import ExportError, import_export, load_mapping
 from rayzani.intake.issue_form import load_forms
 from rayzani.intake.records import Outcome, RecordWriter
@@ -96,11 +97,27 @@ def _form(args: argparse.Namespace, writer: RecordWriter) -> int:
 
 
 def _github(args: argparse.Namespace, writer: RecordWriter) -> int:
+    from github import GithubException
+
     from rayzani.intake.github_forge import GitHubForge
+
+    try:
+        return _github_run(
+            args,
+            writer,
+            GitHubForge(args.repo, os.environ.get("GITHUB_TOKEN"), args.api_url, args.write_pause),
+        )
+    except GithubException as error:
+        # Records written before the failure stay; the next run continues from them.
+        message = error.data.get("message") if isinstance(error.data, dict) else error.data
+        print(f"GitHub answered {error.status}: {message} ({args.api_url}, {args.repo})", file=sys.stderr)
+        return 1
+
+
+def _github_run(args: argparse.Namespace, writer: RecordWriter, forge: Forge) -> int:
     from rayzani.intake.issues import intake_issues
     from rayzani.intake.notify import notify_decisions
 
-    forge = GitHubForge(args.repo, os.environ.get("GITHUB_TOKEN"), args.api_url, args.write_pause)
     if args.notify:
         done = notify_decisions(forge, writer)
         posted = sum(1 for _, now in done if now)

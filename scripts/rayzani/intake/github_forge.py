@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from github import Auth, Github, GithubException
+from github import Auth, Github
 from github.Issue import Issue
 from github.Repository import Repository
 
@@ -60,7 +60,4 @@ class GitHubForge:
         self._issue(number).create_comment(text)
 
     def add_label(self, number: int, label: str) -> None:
-        try:
-            self._issue(number).add_to_labels(label)
-        except GithubException as error:
-            raise RuntimeError(f"cannot label issue #{number} {label!r}: {error.status}") from error
+        self._issue(number).add_to_labels(label)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
 from bisect import bisect_left, insort
 from dataclasses import dataclass, field
@@ -299,14 +300,20 @@ class RecordWriter:
             record["id"] = record_id
             ordered = {"id": record_id, **{k: v for k, v in record.items() if k != "id"}}
             path = folder / f"{record_id}.yml"
+            if path.exists():
+                continue
+            # Written whole to a temporary file, then linked into place: a run cut off midway
+            # leaves no half-written record, and linking fails rather than overwrite a record
+            # (even one the loader rejected and therefore did not list).
+            temporary = folder / f".{record_id}.{os.getpid()}.tmp"
+            temporary.write_text(dump_record(ordered), encoding="utf-8")
             try:
-                # Exclusive creation: an existing record is never overwritten, even one the
-                # loader rejected and therefore did not list.
-                with path.open("x", encoding="utf-8") as handle:
-                    handle.write(dump_record(ordered))
+                os.link(temporary, path)
                 return path
             except FileExistsError:
                 continue
+            finally:
+                temporary.unlink()
         raise RuntimeError(f"no free record id for {incoming.source}")
 
     def permalink(self, source: str) -> str:
