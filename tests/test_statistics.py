@@ -125,6 +125,10 @@ def test_without_the_private_key_personal_statistics_stay_sealed(repo):
     configure(repo, private_key=False)
     site = build(repo, CLOSED)
     assert not province_rows(site, "sample")
+    # This small portal builds without the i18n plugin: the English page is index.en/.
+    html = (site / "statistics" / "index.en" / "index.html").read_text(encoding="utf-8")
+    assert "Statistics by age, gender and province are sealed" in html and "rz-portal-province" not in html
+    assert "rz-portal-channel" in html
 
 
 def test_open_data_holds_no_personal_field(repo):
