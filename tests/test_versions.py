@@ -214,3 +214,19 @@ def test_versions_must_be_published_in_order(repo):
     repo.edit("content/drafts/sample/versions/1.fa.md", "2026-11-15", "2026-11-01")
     repo.write("content/drafts/sample/versions/2.fa.md", VERSION_1)
     assert any("2.fa.md: file name" in p for p in problems_of(repo))
+
+
+def test_renumbering_without_a_pin_is_caught(repo):
+    _with_two_versions(repo)
+    # Version 2 drops article 2 and numbers the old article 3 as 2, forgetting the pin.
+    repo.edit(
+        "content/drafts/sample/index.fa.md",
+        "## ماده ۲ — تکالیف\n\nمتن ماده دو.",
+        "## ماده ۲ — حذف‌شونده\n\nگزارش سالانه به هیئت امنا.",
+    )
+    found = problems_of(repo)
+    assert found == [
+        "index.fa.md: anchor art-2: names «ماده ۲ — حذف‌شونده» here but «ماده ۲ — تکالیف» in version 1"
+    ]
+    repo.edit("content/drafts/sample/index.fa.md", "## ماده ۲ — حذف‌شونده", "## ماده ۲ — حذف‌شونده {#art-3}")
+    assert problems_of(repo) == []

@@ -39,7 +39,7 @@ from rayzani.model import (
 )
 from rayzani.problems import Problem
 from rayzani.settings import Settings
-from rayzani.text import normalise
+from rayzani.text import normalise, to_ascii_digits
 
 # libyaml's loader is about ten times faster than the pure-Python one on our records.
 _Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -766,6 +766,41 @@ def _check_changes(portal: Portal, problems: list[Problem]) -> None:
                         )
 
 
+_TITLE = re.compile(r"^[^—–:]*[—–:]\s*")
+
+
+def _words(text: str) -> set[str]:
+    return set(to_ascii_digits(text).split())
+
+
+def _check_anchor_reuse(portal: Portal, problems: list[Problem]) -> None:
+    """An anchor that names another article in the next version: renumbered without a pin.
+
+    Comments point to anchors, so when article 6 becomes article 5 its heading must keep
+    `{#art-6}`; otherwise the comments on the old article 5 would be shown under other text.
+    Flagged only when both the title and most of the words changed.
+    """
+    for draft in portal.drafts.values():
+        history = draft.history()
+        for old, new in zip(history, history[1:], strict=False):
+            before = {a.anchor: a for a in old.articles}
+            for article in new.articles:
+                was = before.get(article.anchor)
+                if was is None or _TITLE.sub("", was.heading) == _TITLE.sub("", article.heading):
+                    continue
+                a, b = _words(was.body), _words(article.body)
+                if len(a & b) < 0.25 * min(len(a), len(b)):
+                    problems.append(
+                        Problem(
+                            new.path,
+                            f"anchor {article.anchor}",
+                            f"names «{article.heading}» here but «{was.heading}» in version {old.label}",
+                            f"if the article was renumbered, pin its old anchor: ## {article.heading} "
+                            "{#art-<old number>}",
+                        )
+                    )
+
+
 def load_portal(root: Path, settings: Settings) -> tuple[Portal, list[Problem]]:
     """Load and validate the whole repository; every problem is returned, none raised."""
     problems: list[Problem] = []
@@ -797,4 +832,5 @@ def load_portal(root: Path, settings: Settings) -> tuple[Portal, list[Problem]]:
         records.sort(key=lambda r: (r.received, r.id))
     _check_references(portal, root, problems)
     _check_changes(portal, problems)
+    _check_anchor_reuse(portal, problems)
     return portal, problems
