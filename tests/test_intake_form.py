@@ -114,10 +114,11 @@ def test_bad_rows_are_reported_to_the_editor_and_the_rest_recorded(portal, capsy
         row(8, submitted_at="yesterday"),
         row(9, submitted_at="2026-12-01T22:00:00+00:00"),  # 2 December in Tehran: late
         row(10, submitted_at="2026-12-01T20:00:00+00:00", participant_id="someone@example.org"),
+        row(11, comment="يك نظر​ با حروف عربي‮ و نویسه‌های پنهان"),
     ]
     assert intake_form(portal, write_csv(portal.root / "export.csv", rows)) == 0
     out = capsys.readouterr().out
-    assert "4 new, 0 duplicate" in out and "6 rejected" in out
+    assert "5 new, 0 duplicate" in out and "6 rejected" in out
     assert "row 1: The comment is empty." in out
     assert "row 2: “comment” is too long (1000000 characters)" in out
     assert "row 3: There is no draft or call with the address “no-such-draft”." in out
@@ -125,7 +126,9 @@ def test_bad_rows_are_reported_to_the_editor_and_the_rest_recorded(portal, capsy
     assert "row 7: The comment period of this draft has not started yet" in out
     assert "row 8: “yesterday” is not an accepted value for “submitted_at”." in out
     found = form_records(portal)
-    assert set(found) == {"form-5", "form-6", "form-9", "form-10"}
+    assert set(found) == {"form-5", "form-6", "form-9", "form-10", "form-11"}
+    # Arabic yeh and kaf become Persian; zero-width and bidi controls go; the half-space stays.
+    assert found["form-11"]["body"] == "یک نظر با حروف عربی و نویسه‌های پنهان"
     assert found["form-9"]["late"] is True and "late" not in found["form-10"]
     # An email used as the participant's id still links their comments, but only as a hash.
     assert found["form-10"]["author"]["id"].startswith("pid:")
