@@ -141,6 +141,22 @@ class ChartView:
     head: tuple[str, str]
     rows: list[tuple[str, str]]
     long: bool = False  # a long table is folded under the chart
+    # The same data as HTML bars for the PDF (WeasyPrint's SVG text does not do Persian):
+    # (label, shown, width in % of the longest; None when suppressed), and whether they stand
+    # as columns (a time line) rather than lie as bars.
+    print_bars: list[tuple[str, str, float | None]] = field(default_factory=list)
+    columns: bool = False
+
+
+def print_bars(
+    items: list[Bar], threshold: int, skip_zero: bool = False
+) -> list[tuple[str, str, float | None]]:
+    top = max([b.value for b in items if b.value is not None] + [threshold, 1])
+    return [
+        (b.label, b.shown, None if b.value is None else round(100 * b.value / top, 1))
+        for b in items
+        if not (skip_zero and b.value == 0)
+    ]
 
 
 def category_label(breakdown: Breakdown, category: str, lang: str) -> str:
@@ -195,11 +211,15 @@ def statistics_charts(stats: Statistics, lang: str, prefix: str) -> list[ChartVi
             svg = province_map(chart_id, title, desc + " " + translate("map_desc", lang), tiles, lang)
             caption = desc + " " + translate("map_desc", lang)
             listed = [(b.label, b.shown) for b in rows_all]
-            charts.append(ChartView(chart_id, title, svg, caption, head, listed, long=True))
+            printed = print_bars(rows_all, stats.threshold, skip_zero=True)
+            charts.append(ChartView(chart_id, title, svg, caption, head, listed, True, printed))
             continue
         shown = bars(breakdown, stats.threshold, lang, keep_zero=breakdown.unit == "participants")
         svg = bar_chart(chart_id, title, desc, shown, stats.threshold, lang)
-        charts.append(ChartView(chart_id, title, svg, desc, head, [(b.label, b.shown) for b in shown]))
+        rows = [(b.label, b.shown) for b in shown]
+        charts.append(
+            ChartView(chart_id, title, svg, desc, head, rows, False, print_bars(shown, stats.threshold))
+        )
     if stats.timeline:
         charts.append(timeline_chart(stats, lang, prefix))
     return charts
@@ -227,7 +247,10 @@ def timeline_chart(stats: Statistics, lang: str, prefix: str) -> ChartView:
     svg = timeline(chart_id, title, desc, points, (when(points[0][0]), when(points[-1][0])), lang)
     head = (translate("col_month" if monthly else "col_day", lang), translate("col_comments", lang))
     rows = [(when(day), localise_digits(n, lang)) for day, n in points]
-    return ChartView(chart_id, title, svg, desc, head, rows, long=len(rows) > 12)
+    printed = print_bars(
+        [Bar(label, n, shown) for (label, shown), (_, n) in zip(rows, points, strict=True)], 1
+    )
+    return ChartView(chart_id, title, svg, desc, head, rows, len(rows) > 12, printed, columns=True)
 
 
 def _month(day: dt.date, lang: str) -> str:
