@@ -81,8 +81,14 @@ def test_a_thousand_row_export_imports_in_one_run_and_twice_adds_nothing(portal,
     assert len(project.portal.comments_on("sample")) == 1001
 
     assert intake_form(portal, export) == 0
-    assert "0 new, 1000 duplicate" in capsys.readouterr().out
+    assert "0 new, 1000 duplicate (0 edited since recorded)" in capsys.readouterr().out
     assert len(list((portal.root / "submissions" / "sample").glob("*.yml"))) == 1001
+    # A later export where a row was edited in the form tool: the record keeps what was received.
+    recorded = (portal.root / "submissions" / "sample" / "form-7.yml").read_text(encoding="utf-8")
+    write_csv(export, [row(n, comment="Edited later.") if n == 7 else row(n) for n in range(1, 1001)])
+    assert intake_form(portal, export) == 0
+    assert "0 new, 1000 duplicate (1 edited since recorded)" in capsys.readouterr().out
+    assert (portal.root / "submissions" / "sample" / "form-7.yml").read_text(encoding="utf-8") == recorded
 
 
 def test_personal_data_is_sealed_and_the_name_published_only_with_consent(portal):
