@@ -6,6 +6,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from markupsafe import Markup
+
 from rayzani.model import Draft, Version
 from rayzani.pages import (
     CommentView,
@@ -72,7 +74,7 @@ def versions_page(site: Site, draft: Draft, lang: str) -> str:
 class VersionArticle:
     anchor: str
     heading: str
-    body: object
+    body: Markup
     discussion: str | None  # the article's comments, wherever they were made
     comments: int
 
