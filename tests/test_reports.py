@@ -126,6 +126,9 @@ def test_report_pdf_has_persian_text_in_vazirmatn(closed_site):
     assert fonts and all("Vazirmatn" in f for f in fonts), fonts
     text = "".join(p.extract_text() for p in reader.pages[:2]).replace("\u200c", "")
     assert "گزارش نظرخواهی" in text and "دغدغههای کلیدی" in text
+    # The charts are in the PDF as text a reader (and a screen reader) gets, suppressed cells included.
+    everything = "".join(p.extract_text() for p in reader.pages).replace("\u200c", "")
+    assert "مشارکتکنندگان بر اساس استان" in everything and "کمتر از" in everything
     english = PdfReader(closed_site / "data" / "e-participation" / "report-en.pdf")
     assert "Key concerns" in "".join(p.extract_text() for p in english.pages[:2])
 
