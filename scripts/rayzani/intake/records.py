@@ -13,6 +13,7 @@ import hashlib
 import os
 import re
 from bisect import bisect_left, insort
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -159,14 +160,19 @@ class RecordWriter:
         self._discussions: dict[tuple[str, str], list[tuple[dt.datetime, str]]] = {}
         self._discussion_of: dict[tuple[str, str], tuple[str, str]] = {}
         for target, records in portal.submissions.items():
-            for r in records:
-                self._join(target, r.section, r.received, r.id)
-        for arrivals in self._discussions.values():
-            arrivals.sort()
+            for r in records:  # the loader gives them in arrival order
+                self._join(target, r.section, r.received, r.id, list.append)
 
-    def _join(self, target: str, section: str | None, received: dt.datetime, record_id: str) -> None:
+    def _join(
+        self,
+        target: str,
+        section: str | None,
+        received: dt.datetime,
+        record_id: str,
+        add: Callable[[list, tuple], None] = insort,
+    ) -> None:
         key = (target, self._group(target, section))
-        insort(self._discussions.setdefault(key, []), (received, record_id))
+        add(self._discussions.setdefault(key, []), (received, record_id))
         self._discussion_of[(target, record_id)] = key
 
     @property
