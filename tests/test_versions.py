@@ -25,8 +25,8 @@ def test_example_draft_lists_its_two_versions_with_dates(example_site):
     en = page(example_site, f"en/{DRAFT}/versions")
     _, row_fa = element(fa, "v-1")
     _, row_en = element(en, "v-2")
-    assert JALALI_DATE.search(row_fa) and "نسخه ۱" in row_fa
-    assert GREGORIAN_DATE.search(row_en) and "current text" in row_en
+    assert JALALI_DATE.search(row_fa) and "نسخه ۱" in row_fa and "متن نظرخواهی" in row_fa
+    assert GREGORIAN_DATE.search(row_en) and "current text" in row_en and "revised text" in row_en
     # The draft page says which version it shows and links to the others.
     _, version = element(page(example_site, f"en/{DRAFT}"), "draft-version")
     assert version.startswith("2") and "all versions" in version

@@ -21,6 +21,7 @@ from rayzani.model import (
     PUBLICATION_STATES,
     REDACTION_KINDS,
     RESPONDENT_TYPES,
+    VERSION_STAGES,
     WITHHELD_REASONS,
     Author,
     Call,
@@ -69,10 +70,15 @@ DRAFT_FA_FIELDS = {
     "demo": F(s.boolean, "true or false", required=False),
     "published": F(s.date, "the date this version was published, like 2026-11-22", required=False),
     "changes": F(s.list_of(_change), "a list of `{article: art-N, comments: [record ids]}`", required=False),
+    "stage": F(s.one_of(VERSION_STAGES), f"one of {', '.join(VERSION_STAGES)}", required=False),
 }
 # The translation repeats only what it translates; anything else must agree with Persian.
 DRAFT_EN_FIELDS = {
-    **{k: F(v.check, v.expected, required=False) for k, v in DRAFT_FA_FIELDS.items() if k != "changes"},
+    **{
+        k: F(v.check, v.expected, required=False)
+        for k, v in DRAFT_FA_FIELDS.items()
+        if k not in ("changes", "stage")
+    },
     "title": DRAFT_FA_FIELDS["title"],
     "summary": DRAFT_FA_FIELDS["summary"],
 }
@@ -84,6 +90,7 @@ VERSION_FIELDS = {
     "title": F(s.text, "the title this version had", required=False),
     "summary": F(s.text, "the summary this version had", required=False),
     "changes": DRAFT_FA_FIELDS["changes"],
+    "stage": DRAFT_FA_FIELDS["stage"],
 }
 VERSION_EN_FIELDS = {
     k: F(VERSION_FIELDS[k].check, VERSION_FIELDS[k].expected, False) for k in ("title", "summary")
@@ -315,6 +322,7 @@ def load_draft(folder: Path, settings: Settings, problems: list[Problem]) -> Dra
         texts=texts,
         path=fa_path,
         changes=_changes(meta_fa),
+        stage=meta_fa.get("stage"),
     )
     return Draft(
         versions=(*load_versions(folder, meta_fa, texts, problems), current),
@@ -410,7 +418,7 @@ def load_versions(
                 base = {"title": now.title, "summary": now.summary} if now else {}
                 texts["en"] = _draft_text(en_path, "en", meta_en, body_en, {**meta_fa, **base}, problems)
                 _check_translation(texts, en_path, problems)
-        versions.append(Version(label, meta["published"], texts, fa_path, _changes(meta)))
+        versions.append(Version(label, meta["published"], texts, fa_path, _changes(meta), meta.get("stage")))
     for path in sorted((folder / "versions").glob("*")):
         if (
             not path.name.endswith((".fa.md", ".en.md"))

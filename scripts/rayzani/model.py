@@ -53,6 +53,8 @@ MAX_COMMENT_CHARS = 20_000
 STATES = ("upcoming", "open", "closed")
 # A consultation's life as the public sees it: "closed" is closed and awaiting its report.
 LIFECYCLE = ("upcoming", "open", "closed", "reported")
+# What a published version of a draft is: the text put to consultation, a revision, the approved text.
+VERSION_STAGES = ("consultation", "revision", "approved")
 
 
 @dataclass(frozen=True)
@@ -156,6 +158,7 @@ class Version:
     texts: dict[str, DraftText]
     path: Path
     changes: tuple[Change, ...] = ()
+    stage: str | None = None  # one of VERSION_STAGES, when the editors say
 
     def text(self, lang: str) -> DraftText:
         return self.texts.get(lang, self.texts["fa"])
