@@ -130,7 +130,8 @@ def test_hostile_issue_gives_an_inert_redacted_record(portal, github):
     assert "\u202e" not in record["body"] and "\u202c" not in record["body"]
     assert record["redactions"] == ["email", "phone"]
     assert record["text_sha256"] == hashlib.sha256(HOSTILE.encode()).hexdigest()
-    assert "email" in github.replies(2)[-1]  # the participant learns what was removed
+    assert "email address, phone number" in github.replies(2)[-1]  # the participant learns what was removed
+    assert "نشانی رایانامه، شماره تلفن" in github.replies(2)[-1]
 
     site = portal.root / "site"
     assert rayzani(["--root", str(portal.root), "build", "--site-dir", str(site), "--date", BUILD_DATE]) == 0

@@ -18,7 +18,16 @@ def recorded_reply(outcome: Outcome, permalink: str) -> str:
     if outcome.late:
         parts.append(_both("intake_late"))
     if outcome.redactions:
-        parts.append(_both("intake_redacted", kinds=", ".join(outcome.redactions)))
+        parts += [
+            translate(
+                "intake_redacted",
+                lang,
+                kinds=("، " if lang == "fa" else ", ").join(
+                    translate(f"redacted_{kind}", lang) for kind in outcome.redactions
+                ),
+            )
+            for lang in LANGS
+        ]
     return "\n\n".join(parts) + "\n\n"
 
 
