@@ -302,6 +302,13 @@ def test_ideas_made_with_the_idea_form_are_filed_under_their_call_and_domain(por
     assert "section" not in record and record["source"] == "github:agency/consult#20"
     assert "space" in github.replies(21)[-1] and "not one of this call's domains" in github.replies(21)[-1]
     assert load_project(portal.root).problems == []
+    # The call's page links each domain to the idea form, prefilled with the call and domain.
+    site = portal.root / "site"
+    assert rayzani(["--root", str(portal.root), "build", "--site-dir", str(site), "--date", BUILD_DATE]) == 0
+    html = (site / "en" / "calls" / "ideas" / "index.html").read_text(encoding="utf-8")
+    assert "issues/new?template=idea.yml&amp;call=ideas&amp;domain=health" in html
+    assert "issues/new?template=idea.yml&amp;call=ideas&amp;domain=legal-judicial" in html
+    assert 'id="c-gh-20"' in html
 
 
 def test_an_unknown_repository_is_reported_plainly(portal, github, capsys):

@@ -428,6 +428,8 @@ def call_page(site: Site, call: Call, lang: str) -> str:
         if not r.domain
     ]
     draft = site.portal.drafts.get(call.draft or "")
+    from rayzani.pages_intake import idea_links  # imported here: pages_intake builds on this module
+
     return render(
         "call.md.j2",
         lang,
@@ -442,6 +444,7 @@ def call_page(site: Site, call: Call, lang: str) -> str:
         share_links=share_links(
             site.url(key, lang), lang, translate("share_text_call", lang, title=call.title.get(lang))
         ),
+        idea_links=idea_links(site, call, lang),
     )
 
 

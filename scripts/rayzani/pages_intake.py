@@ -6,12 +6,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from rayzani.model import AGE_BANDS, GENDERS, MAX_COMMENT_CHARS, RESPONDENT_TYPES, Draft
+from rayzani.model import AGE_BANDS, GENDERS, MAX_COMMENT_CHARS, RESPONDENT_TYPES, Call, Draft
 from rayzani.pages import Site, draft_key, link, section_label
 from rayzani.provinces import PROVINCES
 from rayzani.render import render, translate
 
 ISSUE_FORM = "comment.yml"
+IDEA_FORM = "idea.yml"
 
 
 def form_key(slug: str, anchor: str | None = None) -> str:
@@ -49,6 +50,25 @@ def comment_links(site: Site, draft: Draft, from_key: str, lang: str) -> dict[st
             found.append(CommentLink(translate("comment_via_form", lang), url, "form"))
         links[anchor] = found
     return links
+
+
+def idea_links(site: Site, call: Call, lang: str) -> dict[str, list[CommentLink]]:
+    """Per domain id of an open crowdsourcing call: the idea form, prefilled with call and domain."""
+    settings = site.settings
+    if call.kind != "crowdsourcing" or call.window.state(site.today) != "open" or not settings.repo:
+        return {}
+    if "issue" not in call.channels:
+        return {}
+    base = f"{settings.forge_url.rstrip('/')}/{settings.repo}/issues/new?"
+    label = translate("idea_via_issue", lang)
+    return {
+        d.id: [
+            CommentLink(
+                label, base + urlencode({"template": IDEA_FORM, "call": call.slug, "domain": d.id}), "issue"
+            )
+        ]
+        for d in call.domains
+    }
 
 
 @dataclass
