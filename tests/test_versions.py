@@ -112,6 +112,8 @@ def test_comment_on_a_removed_article_still_resolves_to_its_text(example_site):
     start = html.index(f'id="c-{record.id}"')
     card = _plain(html[start : html.index("</article>", start)])
     assert "On Article 5, clause 1" in card and "on version 1" in card
+    # "on version 1" leads to the article in the text it was made on.
+    assert 'href="../../versions/1/#art-5"' in html[start : html.index("</article>", start)]
     assert 'href="../../versions/1/#art-5"' in html
     _, old_text = element(page(example_site, f"en/{DRAFT}/versions/1"), "art-5")
     assert "Results and feedback" in old_text

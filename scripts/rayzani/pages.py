@@ -140,6 +140,8 @@ class CommentView:
     version: str | None = None
     # (text, link) of each change in a later version that the comment led to.
     led_to: list[tuple[str, str]] = field(default_factory=list)
+    # The text the comment was made on: its article in that version's text.
+    version_url: str | None = None
     withheld: str | None = None  # the reason category; the text, name and affiliation are hidden
     late: bool = False
 
@@ -202,7 +204,7 @@ def draft_comment_view(
         )
         for v, anchor in draft.led_to(record.id)
     ]
-    return comment_view(
+    view = comment_view(
         record,
         permalink,
         section_label(version, record.section, lang),
@@ -210,6 +212,12 @@ def draft_comment_view(
         version=version.label if several else None,
         led_to=led_to,
     )
+    if several:
+        article = version.article_of(record.section)
+        view.version_url = link(
+            from_key, version_key(draft.slug, version.label), article.anchor if article else ""
+        )
+    return view
 
 
 @dataclass
