@@ -74,7 +74,8 @@ def load_form(path: Path) -> IssueForm:
 def load_forms(root: Path) -> dict[str, IssueForm]:
     """Every issue form of the repository, by file name."""
     folder = root / ".github" / "ISSUE_TEMPLATE"
-    return {p.name: load_form(p) for p in sorted(folder.glob("*.yml")) if p.name != "config.yml"}
+    paths = sorted([*folder.glob("*.yml"), *folder.glob("*.yaml")])  # GitHub reads both
+    return {p.name: load_form(p) for p in paths if p.stem != "config"}
 
 
 def parse_issue_body(form: IssueForm, body: str) -> dict[str, str | list[str] | None]:
