@@ -17,6 +17,7 @@ sys.path.insert(0, str(REPO / "scripts"))
 from rayzani.cli import main as rayzani  # noqa: E402
 
 BUILD_DATE = "2026-11-23"
+CLOSED_DATE = "2026-12-20"  # the example closes 2026-12-15; its report is published 2026-12-18
 
 DRAFT_FA = """\
 ---
@@ -119,6 +120,14 @@ def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The bundled example consultation, built as it would be on 2026-11-23."""
     site = tmp_path_factory.mktemp("site")
     assert rayzani(["--root", str(REPO), "build", "--site-dir", str(site), "--date", BUILD_DATE]) == 0
+    return site
+
+
+@pytest.fixture(scope="session")
+def closed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example after its comment period closed and its report was published (2026-12-18)."""
+    site = tmp_path_factory.mktemp("site-closed")
+    assert rayzani(["--root", str(REPO), "build", "--site-dir", str(site), "--date", CLOSED_DATE]) == 0
     return site
 
 

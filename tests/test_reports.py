@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO
-from conftest import rayzani as cli
 from html_query import element
 from pypdf import PdfReader
 from test_site import page
@@ -19,15 +18,7 @@ from test_site import page
 from rayzani.builder import load_project
 from rayzani.sealing import read_private_key, unseal
 
-AFTER = "2026-12-20"  # the example closes 2026-12-15; its report is published 2026-12-18
 REPORT = "drafts/e-participation/report"
-
-
-@pytest.fixture(scope="module")
-def closed_site(tmp_path_factory) -> Path:
-    site = tmp_path_factory.mktemp("site-closed")
-    assert cli(["--root", str(REPO), "build", "--site-dir", str(site), "--date", AFTER]) == 0
-    return site
 
 
 @pytest.fixture(scope="module")
