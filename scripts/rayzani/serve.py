@@ -10,9 +10,12 @@ from pathlib import Path
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver
 
-from rayzani.builder import load_project, mkdocs_command, write_pages
+from rayzani.builder import Project, load_project, mkdocs_command, write_pages
 from rayzani.problems import ValidationFailed
+
+CHANGES = {"created", "modified", "deleted", "moved"}
 
 
 class _Regenerate(FileSystemEventHandler):
@@ -21,15 +24,22 @@ class _Regenerate(FileSystemEventHandler):
     def __init__(self, root: Path, today: dt.date):
         self.root, self.today = root, today
         self._timer: threading.Timer | None = None
+        self.runs = 0
+        self.project: Project | None = None
 
     def on_any_event(self, event: FileSystemEvent) -> None:
+        # Reading a file raises "opened" and "closed" events too: regenerating on those
+        # would read every file again and loop forever.
+        if event.event_type not in CHANGES or event.is_directory and event.event_type == "modified":
+            return
         if self._timer:
             self._timer.cancel()
         self._timer = threading.Timer(0.5, self.regenerate)
         self._timer.start()
 
     def regenerate(self) -> bool:
-        project = load_project(self.root)
+        self.runs += 1
+        project = self.project = load_project(self.root)
         try:
             written, _ = write_pages(project, self.today)
         except ValidationFailed as failure:
@@ -41,17 +51,25 @@ class _Regenerate(FileSystemEventHandler):
         return True
 
 
-def serve(root: Path, today: dt.date, dev_addr: str) -> int:
+def watch(root: Path, today: dt.date) -> tuple[BaseObserver, _Regenerate]:
+    """Generate the pages once, then keep regenerating them as content and records change."""
     handler = _Regenerate(root, today)
-    if not handler.regenerate():
-        return 1
+    handler.regenerate()
     observer = Observer()
     for folder in ("content", "submissions"):
         observer.schedule(handler, str(root / folder), recursive=True)
     observer.start()
-    project = load_project(root)
+    return observer, handler
+
+
+def serve(root: Path, today: dt.date, dev_addr: str) -> int:
+    observer, handler = watch(root, today)
+    if handler.project is None or handler.project.problems:
+        observer.stop()
+        return 1
     try:
-        return subprocess.call(mkdocs_command(project, "serve", "--dev-addr", dev_addr), cwd=root)
+        command = mkdocs_command(handler.project, "serve", "--dev-addr", dev_addr)
+        return subprocess.call(command, cwd=root)
     except KeyboardInterrupt:
         return 0
     finally:
