@@ -36,9 +36,10 @@ class Project:
         return self.root / "mkdocs.yml"
 
 
-def load_project(root: Path) -> Project:
+def load_project(root: Path, today: dt.date | None = None) -> Project:
+    """The repository as it stands on `today` (default: the real today)."""
     settings, problems = load_settings(root / "mkdocs.yml")
-    portal, content_problems = load_portal(root, settings)
+    portal, content_problems = load_portal(root, settings, today)
     return Project(root, settings, portal, problems + content_problems)
 
 

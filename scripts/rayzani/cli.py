@@ -27,7 +27,7 @@ def _print_problems(problems: list[Problem], root: Path) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    project = load_project(args.root)
+    project = load_project(args.root, args.date)
     if project.problems:
         _print_problems(project.problems, args.root)
         return 1
@@ -39,7 +39,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    project = load_project(args.root)
+    project = load_project(args.root, args.date)
     try:
         written, unchanged = write_pages(project, args.date)
     except ValidationFailed as failure:
@@ -58,6 +58,39 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from rayzani.serve import serve
 
     return serve(args.root, args.date, args.dev_addr)
+
+
+def cmd_decide(args: argparse.Namespace) -> int:
+    from rayzani.deciding import decide, read_batch
+
+    if args.batch:
+        entries = read_batch(args.batch)
+    elif args.target and args.id and args.status:
+        entries = [
+            {
+                "target": args.target,
+                "id": args.id,
+                "status": args.status,
+                "reason": {"fa": args.reason_fa, "en": args.reason_en},
+                "legal_basis": args.legal_basis,
+                "decided_by": args.by,
+                "panel": args.panel,
+                "duplicate_of": args.duplicate_of,
+                "date": args.date,
+            }
+        ]
+    else:
+        print("Give TARGET ID --status ... or --batch FILE.", file=sys.stderr)
+        return 2
+    done, problems = decide(args.root, entries, args.date)
+    if problems:
+        _print_problems(problems, args.root)
+        print("Nothing was changed.", file=sys.stderr)
+        return 1
+    for item in done:
+        note = " (the earlier answer is kept in its history)" if item.kept_in_history else ""
+        print(f"{item.path.relative_to(args.root)}: {'decided' if item.changed else 'unchanged'}{note}")
+    return 0
 
 
 def cmd_keygen(args: argparse.Namespace) -> int:
@@ -123,6 +156,7 @@ def parser() -> argparse.ArgumentParser:
     commands = main.add_subparsers(dest="command", required=True)
 
     validate = commands.add_parser("validate", help="check every draft, call and record")
+    validate.add_argument("--date", type=_date, default=dt.date.today(), help="the day to check as")
     validate.set_defaults(run=cmd_validate)
 
     build = commands.add_parser("build", help="validate, generate the pages and build the site")
@@ -139,6 +173,20 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--date", type=_date, default=dt.date.today())
     serve.add_argument("--dev-addr", default="127.0.0.1:8000")
     serve.set_defaults(run=cmd_serve)
+
+    decide = commands.add_parser("decide", help="record a decision in one or more records")
+    decide.add_argument("target", nargs="?", help="the draft or call slug")
+    decide.add_argument("id", nargs="?", help="the record id")
+    decide.add_argument("--status", help="accepted, partially-accepted, rejected, noted, ...")
+    decide.add_argument("--reason-fa", help="the reason, in Persian (required for an answer)")
+    decide.add_argument("--reason-en", help="the reason, in English")
+    decide.add_argument("--legal-basis", help="the article of law the decision relies on")
+    decide.add_argument("--by", help="the unit that decided")
+    decide.add_argument("--panel", help="the slug of the panel that decided")
+    decide.add_argument("--duplicate-of", help="for a duplicate: the id of the record it repeats")
+    decide.add_argument("--date", type=_date, default=dt.date.today(), help="the decision date")
+    decide.add_argument("--batch", type=Path, help="a YAML list of decisions (target, id, status, ...)")
+    decide.set_defaults(run=cmd_decide)
 
     keygen = commands.add_parser("keygen", help="make a new key pair for sealing personal data")
     keygen.set_defaults(run=cmd_keygen)

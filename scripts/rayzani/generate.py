@@ -16,6 +16,7 @@ from rayzani.model import LANGS, Portal
 from rayzani.open_data import open_data_files
 from rayzani.pages import Site, core_pages
 from rayzani.pages_intake import comment_form_pages
+from rayzani.pages_panels import panel_pages
 from rayzani.pages_reports import report_pages, report_pdf_files
 from rayzani.pages_versions import version_pages
 from rayzani.settings import Settings
@@ -28,6 +29,7 @@ PAGE_SOURCES: list[PageSource] = [
     version_pages,
     comment_form_pages,
     report_pages,
+    panel_pages,
 ]
 
 FILE_SOURCES: list[FileSource] = [

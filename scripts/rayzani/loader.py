@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from pathlib import Path
@@ -12,12 +13,13 @@ import yaml
 from rayzani import schema as s
 from rayzani.articles import parse_body
 from rayzani.model import (
+    ALL_STATUSES,
     AUDIENCES,
     CALL_KINDS,
     CHANNELS,
-    DECISION_STATUSES,
     DRAFT_KINDS,
     LANGS,
+    OPEN_STATUSES,
     PUBLICATION_STATES,
     REDACTION_KINDS,
     RESPONDENT_TYPES,
@@ -38,6 +40,7 @@ from rayzani.model import (
     Version,
     Window,
 )
+from rayzani.panels import check_decisions, load_panels
 from rayzani.problems import Problem
 from rayzani.settings import Settings
 from rayzani.text import normalise, to_ascii_digits
@@ -127,13 +130,20 @@ AUTHOR_FIELDS = {
     "interest": F(s.text, "the declared interest", required=False),
 }
 DECISION_FIELDS = {
-    "status": F(s.one_of(DECISION_STATUSES), f"one of {', '.join(DECISION_STATUSES)}"),
+    "status": F(s.one_of(ALL_STATUSES), f"one of {', '.join(ALL_STATUSES)}"),
     "reason": F(s.localized, "`fa:` (required) and `en:` (optional) reason texts", required=False),
     "legal_basis": F(s.text, "the article of law the decision relies on", required=False),
     "decided_by": F(s.text, "the unit or panel that decided", required=False),
     "date": F(s.date, "the decision date like 2026-11-20", required=False),
+    "panel": F(s.slug, "the slug of a panel under content/panels/", required=False),
+    "duplicate_of": F(s.slug, "the id of the record this one repeats", required=False),
 }
 SUBMISSION_FIELDS = {
+    "history": F(
+        s.list_of(lambda v: None if isinstance(v, dict) else "must be a mapping"),
+        "a list of earlier decisions, oldest first, each shaped like `decision:`",
+        required=False,
+    ),
     "id": F(s.slug, "the file name without .yml"),
     "target": F(s.slug, "the folder name (a draft or call slug)"),
     "section": F(s.slug, "an article or clause anchor such as art-3 or art-3-c2", required=False),
@@ -575,22 +585,13 @@ def load_submission(path: Path, problems: list[Problem]) -> Submission | None:
         found += s.check_mapping(data["decision"], DECISION_FIELDS, path, "decision.")
         found += _check_publication(data.get("publication"), path)
     if not found:
-        decision = data["decision"]
-        if decision["status"] != "pending":
-            for key, what in (
-                ("reason", "a reason with at least `fa:`"),
-                ("decided_by", "the unit or panel that decided"),
-                ("date", "the decision date"),
-            ):
-                if not decision.get(key):
-                    found.append(
-                        Problem(
-                            path,
-                            f"decision.{key}",
-                            f"is missing for a {decision['status']} decision",
-                            f"add {what}, or set status back to pending",
-                        )
-                    )
+        for index, entry in enumerate(data.get("history") or []):
+            found += s.check_mapping(entry, DECISION_FIELDS, path, f"history[{index + 1}].")
+    if not found:
+        found += _check_decision(data["decision"], path, "decision")
+        for index, entry in enumerate(data.get("history") or []):
+            found += _check_decision(entry, path, f"history[{index + 1}]")
+        found += _check_history_order(data, path)
         if data["id"] != path.stem:
             found.append(
                 Problem(
@@ -638,14 +639,83 @@ def load_submission(path: Path, problems: list[Problem]) -> Submission | None:
             organisation=a.get("organisation"),
             interest=a.get("interest"),
         ),
-        decision=Decision(
-            status=d["status"],
-            reason=_localized(d.get("reason")),
-            legal_basis=d.get("legal_basis"),
-            decided_by=d.get("decided_by"),
-            date=d.get("date"),
-        ),
+        decision=_decision(d),
+        history=tuple(_decision(entry) for entry in data.get("history") or ()),
     )
+
+
+def as_of(record: Submission, today: dt.date) -> Submission:
+    """The record as published on `today`: decisions dated later are not public yet."""
+    answers = [*record.history, record.decision]
+    if all(d.date is None or d.date <= today for d in answers):
+        return record
+    public = [d for d in answers if d.date is None or d.date <= today]
+    current = public[-1] if public else Decision(status="pending")
+    return dataclasses.replace(record, decision=current, history=tuple(public[:-1]))
+
+
+def _decision(d: dict) -> Decision:
+    return Decision(
+        status=d["status"],
+        reason=_localized(d.get("reason")),
+        legal_basis=d.get("legal_basis"),
+        decided_by=d.get("decided_by"),
+        date=d.get("date"),
+        panel=d.get("panel"),
+        duplicate_of=d.get("duplicate_of"),
+    )
+
+
+def _check_decision(decision: dict, path: Path, where: str) -> list[Problem]:
+    """An answer (anything but a still-open status) needs its reason, its author and its date."""
+    if decision["status"] in OPEN_STATUSES:
+        return []
+    found = []
+    for key, what in (
+        ("reason", "a reason with at least `fa:`"),
+        ("date", "the decision date"),
+    ):
+        if not decision.get(key):
+            found.append(
+                Problem(
+                    path,
+                    f"{where}.{key}",
+                    f"is missing for a {decision['status']} decision",
+                    f"add {what}, or set status back to pending",
+                )
+            )
+    if not decision.get("decided_by") and not decision.get("panel"):
+        found.append(
+            Problem(
+                path,
+                f"{where}.decided_by",
+                f"is missing for a {decision['status']} decision",
+                "name the unit that decided, or the deciding panel's slug under `panel:`",
+            )
+        )
+    if decision["status"] == "duplicate" and not decision.get("duplicate_of"):
+        found.append(
+            Problem(path, f"{where}.duplicate_of", "is missing for a duplicate", "add the id it repeats")
+        )
+    return found
+
+
+def _check_history_order(data: dict, path: Path) -> list[Problem]:
+    """History runs oldest first and ends before the current decision."""
+    entries = [*(data.get("history") or []), data["decision"]]
+    dates = [e.get("date") for e in entries]
+    for index in range(1, len(dates)):
+        if dates[index - 1] and dates[index] and dates[index] < dates[index - 1]:
+            field_name = "decision.date" if index == len(dates) - 1 else f"history[{index + 1}].date"
+            return [
+                Problem(
+                    path,
+                    field_name,
+                    f"is {dates[index]}, before the earlier decision of {dates[index - 1]}",
+                    "keep history oldest first; use `rayzani decide` to change a decision",
+                )
+            ]
+    return []
 
 
 def _check_references(portal: Portal, root: Path, problems: list[Problem]) -> None:
@@ -809,8 +879,13 @@ def _check_anchor_reuse(portal: Portal, problems: list[Problem]) -> None:
                     )
 
 
-def load_portal(root: Path, settings: Settings) -> tuple[Portal, list[Problem]]:
-    """Load and validate the whole repository; every problem is returned, none raised."""
+def load_portal(root: Path, settings: Settings, today: dt.date | None = None) -> tuple[Portal, list[Problem]]:
+    """Load and validate the whole repository as it stands on `today` (default: the real today).
+
+    Every problem is returned, none raised. A decision dated after `today` is not yet
+    published: the record shows the answer it had on that day (the build date sets "today").
+    """
+    today = today or dt.date.today()
     problems: list[Problem] = []
     portal = Portal(root=root)
     drafts_dir, calls_dir = root / "content" / "drafts", root / "content" / "calls"
@@ -835,10 +910,13 @@ def load_portal(root: Path, settings: Settings) -> tuple[Portal, list[Problem]]:
             continue
         record = load_submission(path, problems)
         if record:
+            record = as_of(record, today)
             portal.submissions.setdefault(record.target, []).append(record)
     for records in portal.submissions.values():
         records.sort(key=lambda r: (r.received, r.id))
+    portal.panels = load_panels(root / "content" / "panels", problems, read_yaml)
     _check_references(portal, root, problems)
+    check_decisions(portal, problems, today)
     _check_changes(portal, problems)
     _check_anchor_reuse(portal, problems)
     return portal, problems

@@ -42,6 +42,11 @@ DECISION_STATUSES = (
     "out-of-scope",
     "duplicate",
 )
+# A call for ideas judges ideas through these stages instead of the comment statuses.
+IDEA_STATUSES = ("received", "under-review", "shortlisted", "accepted", "rejected")
+# Statuses that are not yet an answer to the participant.
+OPEN_STATUSES = ("pending", "received", "under-review")
+ALL_STATUSES = tuple(dict.fromkeys(DECISION_STATUSES + IDEA_STATUSES))
 AGE_BANDS = ("under-18", "18-29", "30-44", "45-59", "60-plus")
 GENDERS = ("female", "male", "other", "undisclosed")
 PUBLICATION_STATES = ("published", "withheld")
@@ -285,10 +290,36 @@ class Decision:
     legal_basis: str | None = None
     decided_by: str | None = None
     date: dt.date | None = None
+    # The review panel (content/panels/<slug>.yml) that decided, when a panel did.
+    panel: str | None = None
+    # For a duplicate: the id of the record it repeats (same target).
+    duplicate_of: str | None = None
 
     @property
     def is_pending(self) -> bool:
-        return self.status == "pending"
+        """True while the participant has no answer yet (pending, or an idea still in review)."""
+        return self.status in OPEN_STATUSES
+
+
+@dataclass(frozen=True)
+class Member:
+    name: Localized
+    title: Localized | None = None
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A review panel: who sits on it and which drafts and call domains it judges."""
+
+    slug: str
+    path: Path
+    name: Localized
+    chair: Member
+    secretary: Member
+    members: tuple[Member, ...] = ()
+    drafts: tuple[str, ...] = ()
+    domains: tuple[str, ...] = ()
+    demo: bool = False
 
 
 @dataclass(frozen=True)
@@ -331,6 +362,8 @@ class Submission:
     late: bool = False
     # SHA-256 of the text as received (before normalisation and redaction): later edits show.
     text_sha256: str | None = None
+    # Earlier decisions on this record, oldest first: a published answer is never silently changed.
+    history: tuple[Decision, ...] = ()
 
 
 @dataclass
@@ -340,6 +373,7 @@ class Portal:
     drafts: dict[str, Draft] = field(default_factory=dict)
     calls: dict[str, Call] = field(default_factory=dict)
     submissions: dict[str, list[Submission]] = field(default_factory=dict)
+    panels: dict[str, Panel] = field(default_factory=dict)
     # The repository it was read from: where the private key file and the theme's fonts are.
     root: Path = Path(".")
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
@@ -21,7 +21,9 @@ from rayzani.model import (
     LIFECYCLE,
     Article,
     Call,
+    Decision,
     Draft,
+    Panel,
     Portal,
     Report,
     Submission,
@@ -144,6 +146,31 @@ class CommentView:
     version_url: str | None = None
     withheld: str | None = None  # the reason category; the text, name and affiliation are hidden
     late: bool = False
+    # The panel that decided, named in the page's language (else decided_by is shown).
+    panel: str | None = None
+    duplicate_of: str | None = None
+    # Earlier answers, oldest first: a changed decision is shown with what it replaced.
+    history: list[DecisionView] = field(default_factory=list)
+
+
+@dataclass
+class DecisionView:
+    status: str
+    reason: str | None
+    reason_lang: str
+    decided_by: str | None
+    decided_on: dt.date | None
+
+
+def decision_view(decision: Decision, lang: str, panels: Mapping[str, Panel]) -> DecisionView:
+    panel = panels.get(decision.panel or "")
+    return DecisionView(
+        status=decision.status,
+        reason=decision.reason.get(lang) if decision.reason else None,
+        reason_lang=lang if decision.reason and decision.reason.has(lang) else "fa",
+        decided_by=panel.name.get(lang) if panel else decision.decided_by,
+        decided_on=decision.date,
+    )
 
 
 def comment_view(
@@ -153,8 +180,11 @@ def comment_view(
     lang: str,
     version: str | None = None,
     led_to: list[tuple[str, str]] | None = None,
+    panels: Mapping[str, Panel] | None = None,
 ) -> CommentView:
     decision = record.decision
+    panels = panels or {}
+    panel = panels.get(decision.panel or "")
     reason = decision.reason.get(lang) if decision.reason else None
     reason_lang = lang if decision.reason and decision.reason.has(lang) else "fa"
     withheld = record.publication.reason if record.publication.withheld else None
@@ -183,11 +213,19 @@ def comment_view(
         led_to=led_to or [],
         withheld=withheld,
         late=record.late,
+        panel=panel.name.get(lang) if panel else None,
+        duplicate_of=decision.duplicate_of,
+        history=[decision_view(d, lang, panels) for d in record.history],
     )
 
 
 def draft_comment_view(
-    draft: Draft, record: Submission, from_key: str, permalink: str, lang: str
+    draft: Draft,
+    record: Submission,
+    from_key: str,
+    permalink: str,
+    lang: str,
+    panels: Mapping[str, Panel] | None = None,
 ) -> CommentView:
     """A comment on a draft: its section named as in the version it was made on, and what it led to."""
     version = draft.version_of(record)
@@ -211,6 +249,7 @@ def draft_comment_view(
         lang,
         version=version.label if several else None,
         led_to=led_to,
+        panels=panels,
     )
     if several:
         article = version.article_of(record.section)
@@ -308,7 +347,7 @@ def draft_page(site: Site, draft: Draft, lang: str) -> str:
 
     def views(group: Discussion) -> list[CommentView]:
         return [
-            draft_comment_view(draft, r, key, link(key, where[r.id], f"c-{r.id}"), lang)
+            draft_comment_view(draft, r, key, link(key, where[r.id], f"c-{r.id}"), lang, site.portal.panels)
             for r in group.records[:inline]
         ]
 
@@ -353,6 +392,7 @@ def draft_page(site: Site, draft: Draft, lang: str) -> str:
         general_count=len(general.records),
         general_link=link(key, discussion_key(draft.slug, "general")),
         total=len(records),
+        pending=sum(r.decision.is_pending for r in records),
         home=link(key, ""),
         versions=link(key, versions_key(draft.slug)) if len(draft.history()) > 1 else None,
         report=link(key, report_key_of(site, draft)) if report_key_of(site, draft) else None,
@@ -382,7 +422,10 @@ def discussion_pages(site: Site, draft: Draft, lang: str) -> Iterator[tuple[str,
         for page in range(1, total + 1):
             key = discussion_key(draft.slug, anchor, page)
             chunk = group.records[(page - 1) * per_page : page * per_page]
-            comments = [draft_comment_view(draft, r, key, link(key, key, f"c-{r.id}"), lang) for r in chunk]
+            comments = [
+                draft_comment_view(draft, r, key, link(key, key, f"c-{r.id}"), lang, site.portal.panels)
+                for r in chunk
+            ]
             yield (
                 key,
                 render(
@@ -423,7 +466,9 @@ def call_page(site: Site, call: Call, lang: str) -> str:
         (
             domain,
             [
-                comment_view(r, link(key, key, f"c-{r.id}"), domain.name.get(lang), lang)
+                comment_view(
+                    r, link(key, key, f"c-{r.id}"), domain.name.get(lang), lang, panels=site.portal.panels
+                )
                 for r in ideas
                 if r.domain == domain.id
             ],
@@ -431,12 +476,17 @@ def call_page(site: Site, call: Call, lang: str) -> str:
         for domain in call.domains
     ]
     unfiled = [
-        comment_view(r, link(key, key, f"c-{r.id}"), translate("general", lang), lang)
+        comment_view(
+            r, link(key, key, f"c-{r.id}"), translate("general", lang), lang, panels=site.portal.panels
+        )
         for r in ideas
         if not r.domain
     ]
     draft = site.portal.drafts.get(call.draft or "")
     from rayzani.pages_intake import idea_links  # imported here: pages_intake builds on this module
+    from rayzani.pages_panels import idea_tables, pending_count  # likewise
+
+    domain_table, group_table = idea_tables(call, ideas, lang)
 
     return render(
         "call.md.j2",
@@ -449,6 +499,9 @@ def call_page(site: Site, call: Call, lang: str) -> str:
         by_domain=by_domain,
         unfiled=unfiled,
         idea_count=len(ideas),
+        domain_table=domain_table,
+        group_table=group_table,
+        pending=pending_count(ideas),
         share_links=share_links(
             site.url(key, lang), lang, translate("share_text_call", lang, title=call.title.get(lang))
         ),

@@ -314,7 +314,9 @@ def report_context(site: Site, subject: Subject, lang: str) -> dict[str, Any]:
         where = permalinks(draft, discussions(draft, records), site.settings.comments_per_page)
 
         def card(r: Submission) -> CommentView:
-            return draft_comment_view(draft, r, key, link(key, where[r.id], f"c-{r.id}"), lang)
+            return draft_comment_view(
+                draft, r, key, link(key, where[r.id], f"c-{r.id}"), lang, site.portal.panels
+            )
 
         counts = article_counts(draft, records)
         current = {a.anchor for a in draft.articles}

@@ -164,7 +164,9 @@ def changes_page(site: Site, draft: Draft, version: Version, lang: str) -> str:
                 heading=diff.heading,
                 blocks=_localise_markers(diff.blocks, lang_text),
                 comments=[
-                    draft_comment_view(draft, records[i], key, link(key, where[i], f"c-{i}"), lang)
+                    draft_comment_view(
+                        draft, records[i], key, link(key, where[i], f"c-{i}"), lang, site.portal.panels
+                    )
                     for i in cited.get(diff.anchor, ())
                     if i in records
                 ],

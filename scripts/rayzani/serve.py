@@ -39,7 +39,7 @@ class _Regenerate(FileSystemEventHandler):
 
     def regenerate(self) -> bool:
         self.runs += 1
-        project = self.project = load_project(self.root)
+        project = self.project = load_project(self.root, self.today)
         try:
             written, _ = write_pages(project, self.today)
         except ValidationFailed as failure:

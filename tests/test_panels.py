@@ -1,0 +1,138 @@
+"""Review panels, reasoned decisions with their history, and the crowdsourcing call's tables."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from conftest import REPO, today
+from html_query import element
+
+from rayzani.builder import load_project
+from rayzani.cli import main as rayzani
+
+
+def page(site: Path, url: str) -> str:
+    return (site / url / "index.html").read_text(encoding="utf-8")
+
+
+def problems(repo, day=None) -> list[str]:
+    return [p.format(repo.root) for p in load_project(repo.root, day or today()).problems]
+
+
+def test_decide_changes_only_the_decision_and_keeps_the_old_answer_in_history(repo, capsys):
+    record = repo.root / "submissions/sample/c1.yml"
+    before = record.read_text(encoding="utf-8")
+    code = rayzani([
+        "--root", str(repo.root), "decide", "sample", "c1", "--status", "partially-accepted",
+        "--reason-fa", "پس از بررسی دوباره بخشی پذیرفته شد.", "--by", "واحد حقوقی", "--date", "2026-11-22",
+    ])  # fmt: skip
+    assert code == 0
+    assert "kept in its history" in capsys.readouterr().out
+    after = record.read_text(encoding="utf-8")
+    head = before[: before.index("decision:")]
+    assert after.startswith(head), "everything before the decision is untouched"
+    (current,) = load_project(repo.root, today()).portal.comments_on("sample")
+    assert current.decision.status == "partially-accepted"
+    assert [d.status for d in current.history] == ["rejected"]
+    assert current.history[0].reason.fa == "دلیل رد"
+    assert problems(repo) == []
+
+
+def test_decide_refuses_a_decision_without_reason_and_changes_nothing(repo, capsys):
+    record = repo.root / "submissions/sample/c1.yml"
+    before = record.read_text(encoding="utf-8")
+    code = rayzani(["--root", str(repo.root), "decide", "sample", "c1", "--status", "rejected", "--by", "x"])
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "c1.yml: decision.reason: is missing for a rejected decision" in err
+    assert "Nothing was changed" in err
+    assert record.read_text(encoding="utf-8") == before
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("  decided_by: واحد حقوقی\n", "  panel: nobody\n", "decision.panel: 'nobody' is not a panel"),
+        ("  status: rejected", "  status: duplicate", "decision.duplicate_of: is missing for a duplicate"),
+        (
+            "  status: rejected",
+            "  status: shortlisted",
+            "is 'shortlisted', which is not a status for a comment",
+        ),
+        (
+            "  date: 2026-11-20\n",
+            "  date: 2026-11-20\nhistory:\n"
+            "- {status: accepted, reason: {fa: x}, decided_by: y, date: 2026-11-21}\n",
+            "decision.date: is 2026-11-20, before the earlier decision of 2026-11-21",
+        ),
+    ],
+)
+def test_decision_rules_name_the_file_and_field(repo, old, new, expected):
+    repo.edit("submissions/sample/c1.yml", old, new)
+    found = problems(repo)
+    assert any(expected in line for line in found), found
+
+
+def test_every_comment_is_answered_once_the_report_is_published(repo):
+    repo.edit("submissions/sample/c1.yml", "  status: rejected", "  status: pending")
+    repo.write("content/drafts/sample/report.fa.md", "---\npublished: 2026-12-05\n---\nگزارش.\n")
+    assert problems(repo, today()) == []  # before the report's date nothing is owed yet
+    import datetime as dt
+
+    found = problems(repo, dt.date(2026, 12, 6))
+    assert any("is still pending but the report on 'sample' is published" in line for line in found)
+
+
+def test_a_decision_dated_after_the_build_date_is_not_shown_yet(example_site, closed_site):
+    _, early = element(page(example_site, "drafts/e-participation/comments/art-7"), "c-demo-013")
+    _, late = element(page(closed_site, "drafts/e-participation/comments/art-7"), "c-demo-013")
+    assert "در انتظار بررسی" in early and "پذیرفته شد" not in early
+    assert "پذیرفته شد" in late
+
+
+def test_a_changed_decision_appears_in_the_history_on_the_site(example_site, closed_site):
+    html = page(closed_site, "en/drafts/e-participation/comments/art-4")
+    _, card = element(html, "c-demo-004")
+    assert "Partly accepted" in card and "Earlier decisions (1)" in card and "Rejected" in card
+    _, before = element(page(example_site, "en/drafts/e-participation/comments/art-4"), "c-demo-004")
+    assert "Earlier decisions" not in before and "Rejected" in before
+
+
+def test_decisions_name_their_panel_and_the_panel_page_lists_them(example_site):
+    project = load_project(REPO, today())
+    decided = [
+        r
+        for r in project.portal.comments_on("e-participation")
+        if r.decision.panel == "e-participation-working-group"
+    ]
+    html = page(example_site, "en/drafts/e-participation/comments/art-2")
+    record = next(r for r in decided if r.section and r.section.startswith("art-2"))
+    _, card = element(html, f"c-{record.id}")
+    assert "E-participation working group" in card
+    panel = page(example_site, "en/panels/e-participation-working-group")
+    assert f"Its decisions ({len(decided)})" in panel
+    assert panel.count("rz-badge rz-badge--") == len(decided)
+    index = page(example_site, "panels")
+    assert index.count('class="rz-card"') == 6 and "دکتر حسین مظفر" in index
+
+
+def test_the_call_for_ideas_counts_ideas_per_domain_and_group(example_site):
+    project = load_project(REPO, today())
+    ideas = project.portal.comments_on("seventh-plan-policies")
+    call = project.portal.calls["seventh-plan-policies"]
+    html = page(example_site, "en/calls/seventh-plan-policies")
+    _, table = element(html, "ideas-by-domain")
+    per_domain = Counter(r.domain for r in ideas)
+    for domain in call.domains:
+        assert re.search(rf"{re.escape(domain.name.en)} {per_domain[domain.id]}\b", table), (domain.id, table)
+    assert f"Total {len(ideas)}" in table
+    _, groups = element(html, "ideas-by-group")
+    assert sum(int(n) for n in re.findall(r"\b(\d+)\b", groups)) == len(ideas)
+    # The Persian page shows the same table in Persian digits.
+    _, fa_table = element(page(example_site, "calls/seventh-plan-policies"), "ideas-by-domain")
+    assert "۱" in fa_table or "۲" in fa_table
+    statuses = {r.decision.status for r in ideas}
+    assert {"received", "under-review", "shortlisted", "accepted", "rejected"} <= statuses
