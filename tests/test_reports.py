@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import posixpath
 import re
@@ -10,7 +11,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import CLOSED_DATE, REPO
 from html_query import element
 from pypdf import PdfReader
 from test_site import page
@@ -23,7 +24,8 @@ REPORT = "drafts/e-participation/report"
 
 @pytest.fixture(scope="module")
 def example():
-    project = load_project(REPO)
+    """The example as it stands on the closed site's date (decisions taken after the close count)."""
+    project = load_project(REPO, dt.date.fromisoformat(CLOSED_DATE))
     assert project.problems == []
     return project
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO
+from conftest import REPO, today
 from html_query import element, html_tag
 
 from rayzani.builder import load_project
@@ -30,7 +30,7 @@ def page(site: Path, url: str) -> str:
 
 @pytest.fixture(scope="module")
 def example():
-    project = load_project(REPO)
+    project = load_project(REPO, today())
     assert project.problems == []
     return project
 

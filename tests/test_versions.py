@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from conftest import Repo
+from conftest import Repo, today
 from html_query import element
 from test_site import GREGORIAN_DATE, JALALI_DATE, page
 
@@ -103,7 +103,7 @@ def test_comment_says_which_change_it_led_to(example_site):
 
 
 def test_comment_on_a_removed_article_still_resolves_to_its_text(example_site):
-    project = load_project(Path(__file__).resolve().parent.parent)
+    project = load_project(Path(__file__).resolve().parent.parent, today())
     draft = project.portal.drafts["e-participation"]
     record = next(r for r in project.portal.comments_on("e-participation") if r.section == "art-5-c1")
     assert "art-5" not in {a.anchor for a in draft.articles}, "the example's version 2 removed Article 5"

@@ -644,13 +644,13 @@ def load_submission(path: Path, problems: list[Problem]) -> Submission | None:
     )
 
 
-def as_of(record: Submission, today: dt.date) -> Submission:
+def as_of(record: Submission, today: dt.date, initial: str = "pending") -> Submission:
     """The record as published on `today`: decisions dated later are not public yet."""
     answers = [*record.history, record.decision]
     if all(d.date is None or d.date <= today for d in answers):
         return record
     public = [d for d in answers if d.date is None or d.date <= today]
-    current = public[-1] if public else Decision(status="pending")
+    current = public[-1] if public else Decision(status=initial)
     return dataclasses.replace(record, decision=current, history=tuple(public[:-1]))
 
 
@@ -910,7 +910,7 @@ def load_portal(root: Path, settings: Settings, today: dt.date | None = None) ->
             continue
         record = load_submission(path, problems)
         if record:
-            record = as_of(record, today)
+            record = as_of(record, today, portal.initial_status(record.target))
             portal.submissions.setdefault(record.target, []).append(record)
     for records in portal.submissions.values():
         records.sort(key=lambda r: (r.received, r.id))

@@ -377,6 +377,14 @@ class Portal:
     # The repository it was read from: where the private key file and the theme's fonts are.
     root: Path = Path(".")
 
+    def takes_ideas(self, target: str) -> bool:
+        """True for a call for ideas: its records are judged by idea stages, not comment statuses."""
+        call = self.calls.get(target)
+        return call is not None and call.kind == "crowdsourcing" and target not in self.drafts
+
+    def initial_status(self, target: str) -> str:
+        return "received" if self.takes_ideas(target) else "pending"
+
     def comments_on(self, target: str) -> list[Submission]:
         return self.submissions.get(target, [])
 

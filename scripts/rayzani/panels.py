@@ -94,8 +94,7 @@ def check_decisions(portal: Portal, problems: list[Problem], today: dt.date | No
                     )
                 )
     for target, records in portal.submissions.items():
-        call = portal.calls.get(target)
-        ideas = call is not None and call.kind == "crowdsourcing" and target not in portal.drafts
+        ideas = portal.takes_ideas(target)
         allowed = IDEA_STATUSES if ideas else DECISION_STATUSES
         ids = {r.id for r in records}
         reported = _published_report(portal, target, today)

@@ -231,7 +231,7 @@ class RecordWriter:
         personal = {k: v for k, v in incoming.personal.items() if k in PERSONAL_FIELDS and v}
         if personal:
             record["sealed"] = seal(personal, self.public_key)
-        record["decision"] = {"status": "pending"}
+        record["decision"] = {"status": self.portal.initial_status(record["target"])}
         if redactions:
             record["redactions"] = sorted(redactions)
         if late:
