@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlparse
 
 import pytest
-from browser_support import CHROMIUM_ARGS, axe_script, chromium_path, screenshot, serve
+from browser_support import CHROMIUM_ARGS, REPO, axe_script, chromium_path, screenshot, serve
 
+# The first certificate the example issued (content/certificates.yml).
+FIRST_CERTIFICATE = re.search(r"code: (\S+)", (REPO / "content/certificates.yml").read_text()).group(1)
 # (name, site fixture, path): the pages a visitor most often lands on, in both languages.
 PAGES = [
     ("home-fa", "example_site", ""),
@@ -17,6 +20,10 @@ PAGES = [
     ("call-fa", "example_site", "calls/seventh-plan-policies/"),
     ("report-fa", "closed_site", "drafts/e-participation/report/"),
     ("report-en", "closed_site", "en/drafts/e-participation/report/"),
+    ("hall-of-fame-fa", "example_site", "hall-of-fame/"),
+    ("certificate-fa", "example_site", f"certificates/{FIRST_CERTIFICATE}/"),
+    ("certificate-en", "example_site", f"en/certificates/{FIRST_CERTIFICATE}/"),
+    ("panel-en", "example_site", "en/panels/e-participation-working-group/"),
 ]
 PHONE = {"width": 360, "height": 740}
 SITE_URL = "https://example.github.io/rayzani/"  # mkdocs.yml's site_url

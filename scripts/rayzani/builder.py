@@ -13,8 +13,10 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
 from rayzani.generate import generate, generate_files
-from rayzani.loader import load_portal
+from rayzani.loader import load_portal, read_yaml
 from rayzani.model import Portal
 from rayzani.problems import Problem, ValidationFailed
 from rayzani.settings import Settings, load_settings, read_mkdocs_config
@@ -36,10 +38,24 @@ class Project:
         return self.root / "mkdocs.yml"
 
 
+def _certificate_problems(root: Path, settings: Settings) -> list[Problem]:
+    from rayzani.incentives import REGISTER, certificate_secret, check_register
+
+    path = root / REGISTER
+    if not path.is_file():
+        return []
+    try:
+        entries = read_yaml(path)
+    except yaml.YAMLError as error:
+        return [Problem(path, "", f"is not valid YAML: {str(error).splitlines()[0]}", "fix it")]
+    return check_register(entries, path, certificate_secret(root, settings))
+
+
 def load_project(root: Path, today: dt.date | None = None) -> Project:
     """The repository as it stands on `today` (default: the real today)."""
     settings, problems = load_settings(root / "mkdocs.yml")
     portal, content_problems = load_portal(root, settings, today)
+    content_problems += _certificate_problems(root, settings)
     return Project(root, settings, portal, problems + content_problems)
 
 

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 from rayzani.builder import load_project, run_builder, write_pages
+from rayzani.loader import read_yaml
 from rayzani.problems import Problem, ValidationFailed
 from rayzani.sealing import generate_keys
 
@@ -90,6 +91,33 @@ def cmd_decide(args: argparse.Namespace) -> int:
     for item in done:
         note = " (the earlier answer is kept in its history)" if item.kept_in_history else ""
         print(f"{item.path.relative_to(args.root)}: {'decided' if item.changed else 'unchanged'}{note}")
+    return 0
+
+
+def cmd_certificates(args: argparse.Namespace) -> int:
+    from rayzani.generate import Site
+    from rayzani.incentives import REGISTER, register_entry
+    from rayzani.pages_incentives import Incentives
+
+    project = load_project(args.root, args.date)
+    if project.problems:
+        _print_problems(project.problems, args.root)
+        return 1
+    issued = Incentives(Site(project.portal, project.settings, args.date)).certificates
+    if not issued:
+        print("No certificate: no consenting participant, or no certificate secret set.", file=sys.stderr)
+        return 1
+    for cert in issued:
+        print(f"{cert.code}  {cert.target}  {cert.participant.name}")
+    if args.issue:
+        import yaml
+
+        path = args.root / REGISTER
+        known = read_yaml(path) if path.is_file() else []
+        codes = {e.get("code") for e in known}
+        known += [register_entry(c) for c in issued if c.code not in codes]
+        path.write_text(yaml.safe_dump(known, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        print(f"{REGISTER}: {len(known)} certificate(s) issued.")
     return 0
 
 
@@ -187,6 +215,11 @@ def parser() -> argparse.ArgumentParser:
     decide.add_argument("--date", type=_date, default=dt.date.today(), help="the decision date")
     decide.add_argument("--batch", type=Path, help="a YAML list of decisions (target, id, status, ...)")
     decide.set_defaults(run=cmd_decide)
+
+    certs = commands.add_parser("certificates", help="list participation certificates; --issue records them")
+    certs.add_argument("--date", type=_date, default=dt.date.today())
+    certs.add_argument("--issue", action="store_true", help="add them to the register of issued certificates")
+    certs.set_defaults(run=cmd_certificates)
 
     keygen = commands.add_parser("keygen", help="make a new key pair for sealing personal data")
     keygen.set_defaults(run=cmd_keygen)

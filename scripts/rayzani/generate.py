@@ -15,6 +15,7 @@ from rayzani.feeds import feed_files
 from rayzani.model import LANGS, Portal
 from rayzani.open_data import open_data_files
 from rayzani.pages import Site, core_pages
+from rayzani.pages_incentives import certificate_pdf_files, incentive_pages
 from rayzani.pages_intake import comment_form_pages
 from rayzani.pages_panels import panel_pages
 from rayzani.pages_reports import report_pages, report_pdf_files
@@ -30,12 +31,14 @@ PAGE_SOURCES: list[PageSource] = [
     comment_form_pages,
     report_pages,
     panel_pages,
+    incentive_pages,
 ]
 
 FILE_SOURCES: list[FileSource] = [
     open_data_files,
     report_pdf_files,
     feed_files,
+    certificate_pdf_files,
 ]
 
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from rayzani.problems import Problem
+
+# A published comment that keeps the rules earns 1; an answer that took it up earns more.
+DEFAULT_POINTS = {"comment": 1, "accepted": 5, "partially-accepted": 3, "shortlisted": 3}
+DEFAULT_LEVELS = {"bronze": 3, "silver": 8, "gold": 15}
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,14 @@ class Settings:
     inline_comments: int = 5
     # Statistics cells from personal data below this count are shown as "fewer than N".
     suppression_threshold: int = 5
+    # Points a participant earns per event (see incentives.POINT_EVENTS); shown on the site.
+    points: dict = field(default_factory=lambda: dict(DEFAULT_POINTS))
+    # The least points for each level, lowest first.
+    levels: dict = field(default_factory=lambda: dict(DEFAULT_LEVELS))
+    # Environment variable holding the secret that certificate codes are signed with.
+    certificate_secret_env: str = "RAYZANI_CERTIFICATE_SECRET"
+    # Secret file used when the variable is unset (the demo secret in the example).
+    certificate_secret_file: str = ""
 
 
 class _TolerantLoader(yaml.SafeLoader):
@@ -71,7 +83,7 @@ def load_settings(config_path: Path) -> tuple[Settings, list[Problem]]:
                 )
             )
             continue
-        default = declared[key].default
+        default = getattr(Settings(), key)
         if value is None:
             continue
         if not isinstance(value, type(default)) or isinstance(value, bool) != isinstance(default, bool):
@@ -85,6 +97,18 @@ def load_settings(config_path: Path) -> tuple[Settings, list[Problem]]:
             )
             continue
         values[key] = value
+    for key, allowed in (("points", tuple(DEFAULT_POINTS)), ("levels", None)):
+        for name, weight in dict(values.get(key) or {}).items():
+            if (allowed and name not in allowed) or not isinstance(weight, int) or weight < 0:
+                problems.append(
+                    Problem(
+                        config_path,
+                        f"extra.rayzani.{key}.{name}",
+                        f"is {weight!r}" + (f"; events are {', '.join(allowed)}" if allowed else ""),
+                        "give a whole number of points, 0 or more",
+                    )
+                )
+                values.pop(key, None)
     settings = Settings(**values)
     if settings.min_comment_days < 30:
         problems.append(
