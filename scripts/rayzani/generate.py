@@ -18,6 +18,7 @@ from rayzani.pages import Site, core_pages
 from rayzani.pages_incentives import certificate_pdf_files, incentive_pages
 from rayzani.pages_intake import comment_form_pages
 from rayzani.pages_panels import panel_pages
+from rayzani.pages_polls import poll_pages
 from rayzani.pages_reports import report_pages, report_pdf_files
 from rayzani.pages_versions import version_pages
 from rayzani.settings import Settings
@@ -32,6 +33,7 @@ PAGE_SOURCES: list[PageSource] = [
     report_pages,
     panel_pages,
     incentive_pages,
+    poll_pages,
 ]
 
 FILE_SOURCES: list[FileSource] = [

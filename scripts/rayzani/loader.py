@@ -38,9 +38,11 @@ from rayzani.model import (
     Report,
     Submission,
     Version,
+    Vote,
     Window,
 )
 from rayzani.panels import check_decisions, load_panels
+from rayzani.polls import check_poll, check_votes, load_vote, poll_of
 from rayzani.problems import Problem
 from rayzani.settings import Settings
 from rayzani.text import normalise, to_ascii_digits
@@ -118,6 +120,7 @@ CALL_FIELDS = {
     "channels": F(s.list_of(s.one_of(CHANNELS)), f"a list of: {', '.join(CHANNELS)}"),
     "organiser": F(s.text, "who runs the call"),
     "demo": F(s.boolean, "true or false", required=False),
+    "poll": F(check_poll, "`{question: text, options: [{id: slug, name: text}, ...]}`", required=False),
 }
 # Fields that are facts about the call, not text: both language files must agree on them.
 CALL_SHARED = ("kind", "audience", "opens", "closes", "draft", "channels", "demo")
@@ -527,7 +530,9 @@ def load_call(slug: str, folder: Path, settings: Settings, problems: list[Proble
     def loc(key: str) -> Localized:
         return Localized(normalise(fa[key]), normalise(en[key]))
 
+    poll = poll_of(fa, en, en_path, problems)
     return Call(
+        poll=poll,
         report=load_report(folder / f"{slug}.report", problems),
         slug=slug,
         path=folder / f"{slug}.fa.md",
@@ -566,7 +571,7 @@ def _check_publication(value: dict | None, path: Path) -> list[Problem]:
     return found
 
 
-def load_submission(path: Path, problems: list[Problem]) -> Submission | None:
+def load_submission(path: Path, problems: list[Problem]) -> Submission | Vote | None:
     try:
         data = read_yaml(path)
     except (yaml.YAMLError, UnicodeDecodeError) as error:
@@ -579,6 +584,10 @@ def load_submission(path: Path, problems: list[Problem]) -> Submission | None:
             )
         )
         return None
+    if isinstance(data, dict) and "vote" in data:  # a vote in a call's poll, not a comment to answer
+        vote, found = load_vote(data, path, AUTHOR_FIELDS)
+        problems.extend(found)
+        return vote
     found = s.check_mapping(data, SUBMISSION_FIELDS, path)
     if not found:
         found += s.check_mapping(data["author"], AUTHOR_FIELDS, path, "author.")
@@ -909,6 +918,10 @@ def load_portal(root: Path, settings: Settings, today: dt.date | None = None) ->
                 )
             continue
         record = load_submission(path, problems)
+        if isinstance(record, Vote):
+            if record.received.date() <= today:  # a vote not yet cast on the build date is not counted
+                portal.votes.setdefault(record.target, []).append(record)
+            continue
         if record:
             record = as_of(record, today, portal.initial_status(record.target))
             portal.submissions.setdefault(record.target, []).append(record)
@@ -917,6 +930,7 @@ def load_portal(root: Path, settings: Settings, today: dt.date | None = None) ->
     portal.panels = load_panels(root / "content" / "panels", problems, read_yaml)
     _check_references(portal, root, problems)
     check_decisions(portal, problems, today)
+    check_votes(portal, problems)
     _check_changes(portal, problems)
     _check_anchor_reuse(portal, problems)
     return portal, problems

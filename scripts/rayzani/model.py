@@ -252,6 +252,17 @@ class Domain:
 
 
 @dataclass(frozen=True)
+class Poll:
+    """Options a call puts to a vote (the consensus level of participation)."""
+
+    question: Localized
+    options: tuple[Domain, ...]  # an id and a bilingual name each, shaped like a call's domains
+
+    def option(self, option_id: str) -> Domain | None:
+        return next((o for o in self.options if o.id == option_id), None)
+
+
+@dataclass(frozen=True)
 class Call:
     slug: str
     path: Path
@@ -267,6 +278,7 @@ class Call:
     domains: tuple[Domain, ...] = ()
     demo: bool = False
     report: Report | None = None
+    poll: Poll | None = None
 
     def domain(self, domain_id: str) -> Domain | None:
         return next((d for d in self.domains if d.id == domain_id), None)
@@ -366,6 +378,22 @@ class Submission:
     history: tuple[Decision, ...] = ()
 
 
+@dataclass(frozen=True)
+class Vote:
+    """One participant's vote in a call's poll, recorded like a comment (`vote:` instead of a decision)."""
+
+    id: str
+    path: Path
+    target: str
+    option: str
+    received: dt.datetime
+    channel: str
+    source: str
+    author: Author
+    late: bool = False
+    demo: bool = False
+
+
 @dataclass
 class Portal:
     """Everything the site is built from, validated."""
@@ -374,6 +402,8 @@ class Portal:
     calls: dict[str, Call] = field(default_factory=dict)
     submissions: dict[str, list[Submission]] = field(default_factory=dict)
     panels: dict[str, Panel] = field(default_factory=dict)
+    # Votes per call, received by the build date (kept apart: they are not comments to answer).
+    votes: dict[str, list[Vote]] = field(default_factory=dict)
     # The repository it was read from: where the private key file and the theme's fonts are.
     root: Path = Path(".")
 

@@ -1,0 +1,196 @@
+"""Polls: the options a call puts to a vote, vote records, their checks, and the one-vote-per-person count."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rayzani import schema as s
+from rayzani.model import CHANNELS, LANGS, Author, Call, Domain, Localized, Poll, Portal, Vote
+from rayzani.problems import Problem
+from rayzani.text import normalise
+
+F = s.Field
+
+# Why a vote is not counted, in the order they are checked.
+REJECTION_REASONS = ("late", "early", "duplicate")
+
+
+def _option(value: Any) -> str | None:
+    if not isinstance(value, dict) or set(value) != {"id", "name"}:
+        return "must be a mapping with exactly `id:` and `name:`"
+    return s.slug(value["id"]) or s.text(value["name"])
+
+
+POLL_FIELDS = {
+    "question": F(s.text, "the question put to the vote"),
+    "options": F(s.list_of(_option), "a list of `{id: slug, name: text}`, at least two"),
+}
+
+
+def check_poll(value: Any) -> str | None:
+    """The `poll:` field of a call's front matter (each language file has its own wording)."""
+    if not isinstance(value, dict):
+        return "must be a mapping with `question:` and `options:`"
+    found = s.check_mapping(value, POLL_FIELDS, Path("."))
+    if found:
+        return f"{found[0].field} {found[0].message}"
+    ids = [o["id"] for o in value["options"]]
+    if len(ids) < 2 or len(set(ids)) != len(ids):
+        return "needs at least two options with different ids"
+    return None
+
+
+def poll_of(fa: dict, en: dict, en_path: Path, problems: list[Problem]) -> Poll | None:
+    """The call's poll from its two language files (already checked field by field)."""
+    if not fa.get("poll") and not en.get("poll"):
+        return None
+    fa_ids = [o["id"] for o in (fa.get("poll") or {}).get("options", [])]
+    en_ids = [o["id"] for o in (en.get("poll") or {}).get("options", [])]
+    if fa_ids != en_ids:
+        problems.append(
+            Problem(
+                en_path,
+                "poll.options",
+                "do not have the same ids in the same order as the Persian file",
+                "use the same option ids in both files",
+            )
+        )
+        return None
+    en_names = {o["id"]: normalise(o["name"]) for o in en["poll"]["options"]}
+    return Poll(
+        question=Localized(normalise(fa["poll"]["question"]), normalise(en["poll"]["question"])),
+        options=tuple(
+            Domain(o["id"], Localized(normalise(o["name"]), en_names[o["id"]])) for o in fa["poll"]["options"]
+        ),
+    )
+
+
+def _not_empty_mapping(value: Any) -> str | None:
+    return None if isinstance(value, dict) else "must be a mapping"
+
+
+VOTE_FIELDS = {
+    "id": F(s.slug, "the file name without .yml"),
+    "target": F(s.slug, "the folder name (the slug of a call with a poll)"),
+    "vote": F(s.slug, "the id of one of the call's poll options"),
+    "received": F(s.timestamp, "a timestamp like 2026-11-02T10:15:00+03:30"),
+    "channel": F(s.one_of(CHANNELS), f"one of {', '.join(CHANNELS)}"),
+    "source": F(s.text, "the channel's reference, e.g. form:row-12"),
+    "language": F(s.one_of(LANGS), "fa or en", required=False),
+    "body": F(s.text, "the participant's words, if they wrote any", required=False),
+    "author": F(_not_empty_mapping, "a mapping with at least `id:` and `type:`"),
+    "sealed": F(s.text, "the base64 sealed box of personal data", required=False),
+    "late": F(s.boolean, "true or false", required=False),
+    "demo": F(s.boolean, "true or false", required=False),
+    "text_sha256": F(s.text, "the SHA-256 of the text as received", required=False),
+}
+
+
+def load_vote(data: dict, path: Path, author_fields: dict[str, s.Field]) -> tuple[Vote | None, list[Problem]]:
+    """A vote record: a record with `vote:`; it needs `author.id`, the only way to count one per person."""
+    found = s.check_mapping(data, VOTE_FIELDS, path)
+    if not found:
+        found += s.check_mapping(data["author"], author_fields, path, "author.")
+    if not found and not data["author"].get("id"):
+        found.append(
+            Problem(
+                path,
+                "author.id",
+                "is missing on a vote",
+                "a vote must carry the participant's identity, so that each person is counted once",
+            )
+        )
+    if not found and (data["id"] != path.stem or data["target"] != path.parent.name):
+        found.append(
+            Problem(path, "id", "or target does not match the file's name and folder", "fix id: and target:")
+        )
+    if found:
+        return None, found
+    a = data["author"]
+    vote = Vote(
+        id=data["id"],
+        path=path,
+        target=data["target"],
+        option=data["vote"],
+        received=data["received"],
+        channel=data["channel"],
+        source=data["source"],
+        author=Author(type=a["type"], id=a["id"], name=a.get("name"), organisation=a.get("organisation")),
+        late=bool(data.get("late", False)),
+        demo=bool(data.get("demo", False)),
+    )
+    return vote, []
+
+
+def check_votes(portal: Portal, problems: list[Problem]) -> None:
+    """Every vote is on a call that holds a poll and names one of its options."""
+    for target, votes in portal.votes.items():
+        call = portal.calls.get(target)
+        for vote in votes:
+            if call is None or call.poll is None:
+                problems.append(
+                    Problem(
+                        vote.path,
+                        "vote",
+                        f"is a vote, but {target!r} is not a call with a poll",
+                        "add `poll:` to the call, or move the record to the call that holds the poll",
+                    )
+                )
+            elif call.poll.option(vote.option) is None:
+                ids = ", ".join(o.id for o in call.poll.options)
+                problems.append(
+                    Problem(
+                        vote.path,
+                        "vote",
+                        f"is {vote.option!r}, not an option of the poll",
+                        f"use one of: {ids}",
+                    )
+                )
+
+
+@dataclass
+class Tally:
+    """A poll's result: each participant's first vote in the voting period counts, once."""
+
+    counts: dict[str, int]
+    rejected: Counter[str] = field(default_factory=Counter)
+    # (vote, reason) for every vote not counted, in the order received.
+    rejections: list[tuple[Vote, str]] = field(default_factory=list)
+
+    @property
+    def counted(self) -> int:
+        return sum(self.counts.values())
+
+    def share(self, option_id: str) -> float:
+        return self.counts[option_id] / self.counted if self.counted else 0.0
+
+
+def _why_rejected(vote: Vote, call: Call, voters: set[str]) -> str | None:
+    day: dt.date = vote.received.date()  # the day where the participant was, by the record's offset
+    if vote.late or day > call.window.closes:
+        return "late"
+    if day < call.window.opens:
+        return "early"
+    if vote.author.id in voters:
+        return "duplicate"
+    return None
+
+
+def tally(call: Call, votes: list[Vote]) -> Tally:
+    """Count one vote per participant; later votes by the same person and votes outside the period are not."""
+    assert call.poll is not None
+    result = Tally(counts={o.id: 0 for o in call.poll.options})
+    voters: set[str] = set()
+    for vote in sorted(votes, key=lambda v: (v.received, v.id)):
+        reason = _why_rejected(vote, call, voters)
+        if reason:
+            result.rejected[reason] += 1
+            result.rejections.append((vote, reason))
+            continue
+        voters.add(vote.author.id or "")
+        result.counts[vote.option] = result.counts.get(vote.option, 0) + 1
+    return result

@@ -1,0 +1,150 @@
+"""Polls: one vote per participant, late and duplicate votes shown as not counted, vote records checked."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from conftest import CLOSED_DATE, REPO, today
+from html_query import element
+
+from rayzani.builder import load_project
+
+
+def page(site: Path, url: str) -> str:
+    return (site / url / "index.html").read_text(encoding="utf-8")
+
+
+def expected_counts(day) -> tuple[Counter, int, int]:
+    """Count the example's vote records by hand: first vote per person within the period."""
+    portal = load_project(REPO, day).portal
+    call = portal.calls["e-participation"]
+    counted, seen, late, duplicates = Counter(), set(), 0, 0
+    for vote in sorted(portal.votes["e-participation"], key=lambda v: v.received):
+        if vote.received.date() > call.window.closes:
+            late += 1
+        elif vote.author.id in seen:
+            duplicates += 1
+        else:
+            seen.add(vote.author.id)
+            counted[vote.option] += 1
+    return counted, late, duplicates
+
+
+def rows(html: str) -> dict[str, int]:
+    _, table = element(html, "poll-results")
+    return {name: int(n) for name, n in re.findall(r"(Two weeks|Thirty days|Forty-five days) (\d+)", table)}
+
+
+def test_a_polls_results_count_one_vote_per_participant(example_site):
+    counted, late, duplicates = expected_counts(today())
+    assert duplicates == 1 and late == 0  # the example has one participant who voted twice by this date
+    html = page(example_site, "en/calls/e-participation/poll")
+    assert rows(html) == {"Two weeks": counted["two-weeks"], "Thirty days": counted["thirty-days"],
+                          "Forty-five days": counted["forty-five-days"]}  # fmt: skip
+    total = sum(counted.values())
+    _, table = element(html, "poll-results")
+    assert f"Total {total}" in table
+    share = round(100 * counted["thirty-days"] / total)
+    assert re.search(rf"Thirty days {counted['thirty-days']} {share}%", table)
+    _, rejected = element(html, "poll-rejected")
+    assert "Votes not counted (1)" in rejected and "1 duplicate" in rejected
+    _, link = element(page(example_site, "en/calls/e-participation"), "poll-link")
+    assert f"({total} votes counted)" in link
+    # The Persian page says the same in Persian digits.
+    _, fa_table = element(page(example_site, "calls/e-participation/poll"), "poll-results")
+    assert f"جمع {'۰۱۲۳۴۵۶۷۸۹'[total]}" in fa_table
+
+
+def test_late_votes_are_shown_as_not_counted_after_the_period(closed_site):
+    import datetime as dt
+
+    counted, late, duplicates = expected_counts(dt.date.fromisoformat(CLOSED_DATE))
+    assert late == 1
+    html = page(closed_site, "en/calls/e-participation/poll")
+    assert sum(rows(html).values()) == sum(counted.values())
+    _, rejected = element(html, "poll-rejected")
+    assert f"Votes not counted ({late + duplicates})" in rejected and "1 late" in rejected
+
+
+POLL = """\
+poll:
+  question: {question}
+  options:
+    - {{id: agree, name: {yes}}}
+    - {{id: disagree, name: {no}}}
+"""
+
+VOTE = """\
+id: {id}
+target: sample
+vote: {option}
+received: 2026-11-06T10:00:00+03:30
+channel: form
+source: form:{id}
+author: {author}
+"""
+
+
+def with_poll(repo, en_no: str = "disagree") -> None:
+    repo.edit(
+        "content/calls/sample.fa.md",
+        "channels:",
+        POLL.format(question="آری یا نه؟", yes="آری", no="نه") + "channels:",
+    )
+    en = POLL.format(question="Agree?", yes="Agree", no="Disagree").replace("id: disagree,", f"id: {en_no},")
+    repo.edit("content/calls/sample.en.md", "channels:", en + "channels:")
+
+
+def problems(repo) -> list[str]:
+    return [p.format(repo.root) for p in load_project(repo.root, today()).problems]
+
+
+def test_a_valid_vote_is_counted_and_not_taken_for_a_comment(repo):
+    with_poll(repo)
+    repo.write(
+        "submissions/sample/v1.yml",
+        VOTE.format(id="v1", option="agree", author="{id: form:p1, type: individual}"),
+    )
+    assert problems(repo) == []
+    portal = load_project(repo.root, today()).portal
+    assert [v.id for v in portal.votes["sample"]] == ["v1"]
+    assert [r.id for r in portal.comments_on("sample")] == ["c1"]
+
+
+@pytest.mark.parametrize(
+    ("option", "author", "en_no", "expected"),
+    [
+        (
+            "maybe",
+            "{id: form:p1, type: individual}",
+            "disagree",
+            "v1.yml: vote: is 'maybe', not an option of the poll",
+        ),
+        ("agree", "{type: individual}", "disagree", "v1.yml: author.id: is missing on a vote"),
+        (
+            "agree",
+            "{id: form:p1, type: individual}",
+            "nah",
+            "sample.en.md: poll.options: do not have the same ids",
+        ),
+    ],
+)
+def test_vote_rules_name_the_file_and_field(repo, option, author, en_no, expected):
+    with_poll(repo, en_no)
+    repo.write("submissions/sample/v1.yml", VOTE.format(id="v1", option=option, author=author))
+    found = problems(repo)
+    assert any(expected in line for line in found), found
+
+
+def test_a_vote_on_a_call_without_a_poll_is_a_problem(repo):
+    repo.write(
+        "submissions/sample/v1.yml",
+        VOTE.format(id="v1", option="agree", author="{id: form:p1, type: individual}"),
+    )
+    found = problems(repo)
+    assert any("v1.yml: vote: is a vote, but 'sample' is not a call with a poll" in line for line in found), (
+        found
+    )
