@@ -48,7 +48,43 @@ from rayzani.settings import Settings
 from rayzani.text import normalise, to_ascii_digits
 
 # libyaml's loader is about ten times faster than the pure-Python one on our records.
-_Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """libyaml's safe loader that refuses what a record never needs and could hide a trick.
+
+    PyYAML keeps the last of two equal keys in silence (a second `decision:` would override the
+    first unseen), and aliases let a few lines expand into a huge document ("billion laughs").
+    """
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        seen: set[object] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"the key {key!r} appears twice", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+    def construct_document(self, node: yaml.Node) -> object:
+        # libyaml resolves an alias to the same node object: a node met twice is an alias.
+        seen: set[int] = set()
+        stack = [node]
+        while stack:
+            current = stack.pop()
+            if id(current) in seen:
+                raise yaml.composer.ComposerError(
+                    None, None, "aliases (*name) are not allowed in Rayzani files", current.start_mark
+                )
+            seen.add(id(current))
+            if isinstance(current, yaml.SequenceNode):
+                stack.extend(current.value)
+            elif isinstance(current, yaml.MappingNode):
+                stack.extend(n for pair in current.value for n in pair)
+        return super().construct_document(node)
 
 F = s.Field
 
@@ -644,9 +680,9 @@ def load_submission(path: Path, problems: list[Problem]) -> Submission | Vote | 
         author=Author(
             id=a.get("id"),
             type=a["type"],
-            name=a.get("name"),
-            organisation=a.get("organisation"),
-            interest=a.get("interest"),
+            name=_clean(a.get("name")),
+            organisation=_clean(a.get("organisation")),
+            interest=_clean(a.get("interest")),
         ),
         decision=_decision(d),
         history=tuple(_decision(entry) for entry in data.get("history") or ()),
@@ -663,12 +699,17 @@ def as_of(record: Submission, today: dt.date, initial: str = "pending") -> Submi
     return dataclasses.replace(record, decision=current, history=tuple(public[:-1]))
 
 
+def _clean(text: str | None) -> str | None:
+    """Public text from a record, with Persian letters and no bidi or invisible controls."""
+    return normalise(text) if text else text
+
+
 def _decision(d: dict) -> Decision:
     return Decision(
         status=d["status"],
         reason=_localized(d.get("reason")),
-        legal_basis=d.get("legal_basis"),
-        decided_by=d.get("decided_by"),
+        legal_basis=_clean(d.get("legal_basis")),
+        decided_by=_clean(d.get("decided_by")),
         date=d.get("date"),
         panel=d.get("panel"),
         duplicate_of=d.get("duplicate_of"),
