@@ -136,3 +136,111 @@ def test_the_call_for_ideas_counts_ideas_per_domain_and_group(example_site):
     assert "۱" in fa_table or "۲" in fa_table
     statuses = {r.decision.status for r in ideas}
     assert {"received", "under-review", "shortlisted", "accepted", "rejected"} <= statuses
+
+
+IDEAS_CALL = """\
+---
+title: {title}
+kind: crowdsourcing
+asked: {asked}
+audience: [public]
+opens: 2026-11-01
+closes: 2026-12-01
+domains:
+  - {{id: health, name: {domain}}}
+criteria:
+  - {{id: feasibility, name: {criterion}, out_of: 5}}
+channels: [form]
+organiser: {organiser}
+---
+{body}
+"""
+
+IDEA = """\
+id: i1
+target: ideas
+domain: health
+received: 2026-11-05T10:00:00+03:30
+channel: form
+source: form:2
+language: fa
+body: ایده آزمایشی.
+author: {type: individual}
+decision:
+  status: shortlisted
+  reason: {fa: دلیل}
+  decided_by: هیئت
+  date: 2026-11-20
+  scores: {feasibility: 4}
+"""
+
+
+def with_ideas_call(repo) -> None:
+    fa = {"title": "فراخوان ایده", "asked": "ایده دهید", "domain": "سلامت", "criterion": "امکان‌پذیری"}
+    en = {"title": "Ideas", "asked": "Give ideas", "domain": "Health", "criterion": "Feasibility"}
+    repo.write("content/calls/ideas.fa.md", IDEAS_CALL.format(**fa, organiser="وزارت", body="متن."))
+    repo.write("content/calls/ideas.en.md", IDEAS_CALL.format(**en, organiser="Ministry", body="Text."))
+    repo.write("submissions/ideas/i1.yml", IDEA)
+
+
+def test_scores_by_the_calls_criteria_are_checked(repo, capsys):
+    with_ideas_call(repo)
+    assert problems(repo) == []
+    repo.edit("submissions/ideas/i1.yml", "feasibility: 4", "feasibility: 6")
+    assert any("i1.yml: decision.scores.feasibility: is 6, above the criterion's highest score 5" in p
+               for p in problems(repo))  # fmt: skip
+    repo.edit("submissions/ideas/i1.yml", "feasibility: 6", "cost: 2")
+    assert any("i1.yml: decision.scores.cost: is not a criterion of the call" in p for p in problems(repo))
+    # Comments are answered, not scored.
+    repo.edit(
+        "submissions/sample/c1.yml",
+        "  date: 2026-11-20\n",
+        "  date: 2026-11-20\n  scores: {feasibility: 1}\n",
+    )
+    assert any("c1.yml: decision.scores.feasibility: is not a criterion" in p for p in problems(repo))
+
+
+def test_decide_records_an_ideas_scores(repo, capsys):
+    with_ideas_call(repo)
+    code = rayzani([
+        "--root", str(repo.root), "decide", "ideas", "i1", "--status", "accepted",
+        "--reason-fa", "پذیرفته شد.", "--by", "هیئت", "--score", "feasibility=5", "--date", "2026-11-22",
+    ])  # fmt: skip
+    assert code == 0, capsys.readouterr().err
+    (idea,) = load_project(repo.root, today()).portal.comments_on("ideas")
+    assert idea.decision.scores == (("feasibility", 5),)
+    assert idea.history[0].scores == (("feasibility", 4),)
+    code = rayzani([
+        "--root", str(repo.root), "decide", "ideas", "i1", "--status", "accepted",
+        "--reason-fa", "پذیرفته شد.", "--by", "هیئت", "--score", "feasibility=9", "--date", "2026-11-22",
+    ])  # fmt: skip
+    assert code == 1 and "above the criterion's highest score 5" in capsys.readouterr().err
+
+
+def test_the_call_for_ideas_shows_each_ideas_scores(example_site):
+    project = load_project(REPO, today())
+    call = project.portal.calls["seventh-plan-policies"]
+    scored = [r for r in project.portal.comments_on("seventh-plan-policies") if r.decision.scores]
+    assert len(scored) >= 3
+    html = page(example_site, "en/calls/seventh-plan-policies")
+    names = {c.id: c.name.en for c in call.criteria}
+    for record in scored:
+        _, card = element(html, f"c-{record.id}")
+        for criterion, score in record.decision.scores:
+            assert f"{names[criterion]} {score} / 10" in card, (record.id, card)
+
+
+def test_a_second_change_keeps_every_earlier_decision(repo):
+    for status, day in (("partially-accepted", "2026-11-21"), ("accepted", "2026-11-22")):
+        code = rayzani([
+            "--root", str(repo.root), "decide", "sample", "c1", "--status", status,
+            "--reason-fa", f"تصمیم {day}", "--by", "واحد حقوقی", "--date", day,
+        ])  # fmt: skip
+        assert code == 0
+    (record,) = load_project(repo.root, today()).portal.comments_on("sample")
+    assert [d.status for d in (*record.history, record.decision)] == [
+        "rejected",
+        "partially-accepted",
+        "accepted",
+    ]
+    assert problems(repo) == []

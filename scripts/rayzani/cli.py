@@ -61,6 +61,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return serve(args.root, args.date, args.dev_addr)
 
 
+def _scores(pairs: list[str]) -> dict[str, float]:
+    """`--score relevance=8` as {relevance: 8}; validation checks the criteria and the range."""
+    found: dict[str, float] = {}
+    for pair in pairs:
+        name, _, value = pair.partition("=")
+        try:
+            number = float(value)
+        except ValueError:
+            raise SystemExit(f"--score {pair}: write CRITERION=SCORE, e.g. relevance=8") from None
+        found[name.strip()] = int(number) if number.is_integer() else number
+    return found
+
+
 def cmd_decide(args: argparse.Namespace) -> int:
     from rayzani.deciding import decide, read_batch
 
@@ -77,6 +90,7 @@ def cmd_decide(args: argparse.Namespace) -> int:
                 "decided_by": args.by,
                 "panel": args.panel,
                 "duplicate_of": args.duplicate_of,
+                "scores": _scores(args.score or []),
                 "date": args.date,
             }
         ]
@@ -213,6 +227,12 @@ def parser() -> argparse.ArgumentParser:
     decide.add_argument("--panel", help="the slug of the panel that decided")
     decide.add_argument("--duplicate-of", help="for a duplicate: the id of the record it repeats")
     decide.add_argument("--date", type=_date, default=dt.date.today(), help="the decision date")
+    decide.add_argument(
+        "--score",
+        action="append",
+        metavar="CRITERION=SCORE",
+        help="an idea's score by one of its call's criteria",
+    )
     decide.add_argument("--batch", type=Path, help="a YAML list of decisions (target, id, status, ...)")
     decide.set_defaults(run=cmd_decide)
 

@@ -20,7 +20,7 @@ from rayzani.problems import Problem
 
 # Statuses a record starts in: replacing them is not changing an answer.
 INITIAL = ("pending", "received")
-DECISION_KEYS = ("status", "reason", "legal_basis", "decided_by", "panel", "duplicate_of", "date")
+DECISION_KEYS = ("status", "reason", "legal_basis", "decided_by", "panel", "duplicate_of", "scores", "date")
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,8 @@ def _top_level_block(text: str, key: str) -> tuple[int, int] | None:
     match = re.search(rf"^{re.escape(key)}:.*$", text, flags=re.MULTILINE)
     if not match:
         return None
-    following = re.search(r"^[^\s#]", text[match.end() + 1 :], flags=re.MULTILINE)
+    # The next top-level key ends the block; "- " lines at column 0 are items of this block's list.
+    following = re.search(r"^[^\s#-]", text[match.end() + 1 :], flags=re.MULTILINE)
     end = match.end() + 1 + following.start() if following else len(text)
     return match.start(), end
 

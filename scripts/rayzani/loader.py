@@ -41,7 +41,7 @@ from rayzani.model import (
     Vote,
     Window,
 )
-from rayzani.panels import check_decisions, load_panels
+from rayzani.panels import check_criterion, check_decisions, check_scores, criteria_of, load_panels
 from rayzani.polls import check_poll, check_votes, load_vote, poll_of
 from rayzani.problems import Problem
 from rayzani.settings import Settings
@@ -156,6 +156,9 @@ CALL_FIELDS = {
     "channels": F(s.list_of(s.one_of(CHANNELS)), f"a list of: {', '.join(CHANNELS)}"),
     "organiser": F(s.text, "who runs the call"),
     "demo": F(s.boolean, "true or false", required=False),
+    "criteria": F(
+        s.list_of(check_criterion), "a list of `{id: slug, name: text, out_of: whole number}`", required=False
+    ),
     "poll": F(check_poll, "`{question: text, options: [{id: slug, name: text}, ...]}`", required=False),
 }
 # Fields that are facts about the call, not text: both language files must agree on them.
@@ -176,6 +179,7 @@ DECISION_FIELDS = {
     "date": F(s.date, "the decision date like 2026-11-20", required=False),
     "panel": F(s.slug, "the slug of a panel under content/panels/", required=False),
     "duplicate_of": F(s.slug, "the id of the record this one repeats", required=False),
+    "scores": F(check_scores, "a mapping `criterion id: score` (an idea's scores)", required=False),
 }
 SUBMISSION_FIELDS = {
     "history": F(
@@ -569,6 +573,7 @@ def load_call(slug: str, folder: Path, settings: Settings, problems: list[Proble
     poll = poll_of(fa, en, en_path, problems)
     return Call(
         poll=poll,
+        criteria=criteria_of(fa, en, en_path, problems),
         report=load_report(folder / f"{slug}.report", problems),
         slug=slug,
         path=folder / f"{slug}.fa.md",
@@ -713,6 +718,7 @@ def _decision(d: dict) -> Decision:
         date=d.get("date"),
         panel=d.get("panel"),
         duplicate_of=d.get("duplicate_of"),
+        scores=tuple((d.get("scores") or {}).items()),
     )
 
 

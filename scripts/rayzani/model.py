@@ -252,6 +252,15 @@ class Domain:
 
 
 @dataclass(frozen=True)
+class Criterion:
+    """A criterion a call for ideas scores ideas by, from 0 to `out_of`."""
+
+    id: str
+    name: Localized
+    out_of: int
+
+
+@dataclass(frozen=True)
 class Poll:
     """Options a call puts to a vote (the consensus level of participation)."""
 
@@ -279,6 +288,7 @@ class Call:
     demo: bool = False
     report: Report | None = None
     poll: Poll | None = None
+    criteria: tuple[Criterion, ...] = ()
 
     def domain(self, domain_id: str) -> Domain | None:
         return next((d for d in self.domains if d.id == domain_id), None)
@@ -306,6 +316,8 @@ class Decision:
     panel: str | None = None
     # For a duplicate: the id of the record it repeats (same target).
     duplicate_of: str | None = None
+    # An idea's scores, (criterion id, score) in the order given, by the criteria its call defines.
+    scores: tuple[tuple[str, float], ...] = ()
 
     @property
     def is_pending(self) -> bool:

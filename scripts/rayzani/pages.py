@@ -21,6 +21,7 @@ from rayzani.model import (
     LIFECYCLE,
     Article,
     Call,
+    Criterion,
     Decision,
     Draft,
     Panel,
@@ -151,6 +152,8 @@ class CommentView:
     duplicate_of: str | None = None
     # Earlier answers, oldest first: a changed decision is shown with what it replaced.
     history: list[DecisionView] = field(default_factory=list)
+    # An idea's scores as (criterion name, "score / out of"), by its call's criteria.
+    scores: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -181,6 +184,7 @@ def comment_view(
     version: str | None = None,
     led_to: list[tuple[str, str]] | None = None,
     panels: Mapping[str, Panel] | None = None,
+    criteria: tuple[Criterion, ...] = (),
 ) -> CommentView:
     decision = record.decision
     panels = panels or {}
@@ -216,6 +220,12 @@ def comment_view(
         panel=panel.name.get(lang) if panel else None,
         duplicate_of=decision.duplicate_of,
         history=[decision_view(d, lang, panels) for d in record.history],
+        scores=[
+            (c.name.get(lang), f"{localise_digits(score, lang)} / {localise_digits(c.out_of, lang)}")
+            for c in criteria
+            for cid, score in decision.scores
+            if cid == c.id
+        ],
     )
 
 
@@ -467,7 +477,12 @@ def call_page(site: Site, call: Call, lang: str) -> str:
             domain,
             [
                 comment_view(
-                    r, link(key, key, f"c-{r.id}"), domain.name.get(lang), lang, panels=site.portal.panels
+                    r,
+                    link(key, key, f"c-{r.id}"),
+                    domain.name.get(lang),
+                    lang,
+                    panels=site.portal.panels,
+                    criteria=call.criteria,
                 )
                 for r in ideas
                 if r.domain == domain.id
@@ -477,7 +492,12 @@ def call_page(site: Site, call: Call, lang: str) -> str:
     ]
     unfiled = [
         comment_view(
-            r, link(key, key, f"c-{r.id}"), translate("general", lang), lang, panels=site.portal.panels
+            r,
+            link(key, key, f"c-{r.id}"),
+            translate("general", lang),
+            lang,
+            panels=site.portal.panels,
+            criteria=call.criteria,
         )
         for r in ideas
         if not r.domain

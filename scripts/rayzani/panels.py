@@ -10,7 +10,16 @@ from typing import Any
 import yaml
 
 from rayzani import schema as s
-from rayzani.model import DECISION_STATUSES, IDEA_STATUSES, Localized, Member, Panel, Portal
+from rayzani.model import (
+    DECISION_STATUSES,
+    IDEA_STATUSES,
+    Criterion,
+    Localized,
+    Member,
+    Panel,
+    Portal,
+    Submission,
+)
 from rayzani.problems import Problem
 from rayzani.text import normalise
 
@@ -32,6 +41,71 @@ PANEL_FIELDS = {
     "domains": F(s.list_of(s.slug), "domain ids of the calls for ideas it judges", required=False),
     "demo": F(s.boolean, "true or false", required=False),
 }
+
+
+def check_criterion(value: Any) -> str | None:
+    """One entry of a call's `criteria:`: what ideas are scored by, and the highest score."""
+    if not isinstance(value, dict) or set(value) != {"id", "name", "out_of"}:
+        return "must be a mapping with exactly `id:`, `name:` and `out_of:`"
+    if not isinstance(value["out_of"], int) or isinstance(value["out_of"], bool) or value["out_of"] < 1:
+        return "has an `out_of:` that is not a whole number of at least 1"
+    return s.slug(value["id"]) or s.text(value["name"])
+
+
+def check_scores(value: Any) -> str | None:
+    if not isinstance(value, dict) or not value:
+        return "must be a mapping of criterion ids to scores"
+    for key, score in value.items():
+        if s.slug(key) or not isinstance(score, int | float) or isinstance(score, bool) or score < 0:
+            return f"has {key!r}: {score!r}; write `criterion-id: score` with a score of 0 or more"
+    return None
+
+
+def criteria_of(fa: dict, en: dict, en_path: Path, problems: list[Problem]) -> tuple[Criterion, ...]:
+    """A call's criteria from its two language files: same ids and maxima, names in each language."""
+    fa_list, en_list = fa.get("criteria") or [], en.get("criteria") or []
+    if [(c["id"], c["out_of"]) for c in fa_list] != [(c["id"], c["out_of"]) for c in en_list]:
+        problems.append(
+            Problem(
+                en_path,
+                "criteria",
+                "do not have the same ids and `out_of:` in the same order as the Persian file",
+                "use the same criteria in both files, names translated",
+            )
+        )
+        return ()
+    return tuple(
+        Criterion(c["id"], Localized(normalise(c["name"]), normalise(e["name"])), c["out_of"])
+        for c, e in zip(fa_list, en_list, strict=True)
+    )
+
+
+def _check_scores(
+    portal: Portal, record: Submission, where: str, scores: tuple, problems: list[Problem]
+) -> None:
+    call = portal.calls.get(record.target)
+    criteria = {c.id: c for c in call.criteria} if call and portal.takes_ideas(record.target) else {}
+    for criterion, score in scores:
+        known = criteria.get(criterion)
+        if known is None:
+            ids = ", ".join(criteria) or "none: only ideas on a call with `criteria:` are scored"
+            problems.append(
+                Problem(
+                    record.path,
+                    f"{where}.scores.{criterion}",
+                    "is not a criterion of the call",
+                    f"use the call's criteria ids ({ids})",
+                )
+            )
+        elif score > known.out_of:
+            problems.append(
+                Problem(
+                    record.path,
+                    f"{where}.scores.{criterion}",
+                    f"is {score}, above the criterion's highest score {known.out_of}",
+                    f"give a score from 0 to {known.out_of}",
+                )
+            )
 
 
 def _localized(value: dict | None) -> Localized | None:
@@ -113,6 +187,7 @@ def check_decisions(portal: Portal, problems: list[Problem], today: dt.date | No
                             f"use one of: {', '.join(allowed)}",
                         )
                     )
+                _check_scores(portal, record, where, decision.scores, problems)
                 if decision.panel and decision.panel not in portal.panels:
                     problems.append(
                         Problem(
