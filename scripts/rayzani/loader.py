@@ -86,6 +86,7 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
                 stack.extend(n for pair in current.value for n in pair)
         return super().construct_document(node)
 
+
 F = s.Field
 
 
