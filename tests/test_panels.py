@@ -244,3 +244,35 @@ def test_a_second_change_keeps_every_earlier_decision(repo):
         "accepted",
     ]
     assert problems(repo) == []
+
+
+def test_pending_answers_are_counted_on_the_draft_the_call_and_the_home_cards(example_site, closed_site):
+    portal = load_project(REPO, today()).portal
+    draft_pending = sum(r.decision.is_pending for r in portal.comments_on("e-participation"))
+    ideas_pending = sum(r.decision.is_pending for r in portal.comments_on("seventh-plan-policies"))
+    assert draft_pending and ideas_pending
+    home = page(example_site, "en")
+    cards = re.findall(r'<article class="rz-card.*?</article>', home, flags=re.S)
+    draft_card = next(c for c in cards if 'href="drafts/e-participation/"' in c)
+    call_card = next(c for c in cards if 'href="calls/seventh-plan-policies/"' in c)
+    assert f"{draft_pending} still awaiting an answer" in draft_card
+    assert f"{ideas_pending} still awaiting an answer" in call_card
+    _, facts = element(page(example_site, "en/drafts/e-participation"), "pending-count")
+    assert f"{draft_pending} still awaiting an answer" in facts
+    assert f"{ideas_pending} still awaiting an answer" in page(example_site, "en/calls/seventh-plan-policies")
+    # Once the report is published every comment is answered, and the site says so.
+    _, closed = element(page(closed_site, "en/drafts/e-participation"), "pending-count")
+    assert "Every comment has been answered" in closed
+
+
+def test_an_idea_put_under_review_needs_a_reason_but_a_received_one_does_not(repo):
+    with_ideas_call(repo)
+    repo.edit(
+        "submissions/ideas/i1.yml",
+        "  status: shortlisted\n  reason: {fa: دلیل}\n",
+        "  status: under-review\n",
+    )
+    repo.edit("submissions/ideas/i1.yml", "  scores: {feasibility: 4}\n", "")
+    assert any("i1.yml: decision.reason: is missing for a under-review decision" in p for p in problems(repo))
+    repo.write("submissions/ideas/i1.yml", IDEA.split("decision:")[0] + "decision:\n  status: received\n")
+    assert problems(repo) == []

@@ -19,7 +19,6 @@ from rayzani.model import (
     CHANNELS,
     DRAFT_KINDS,
     LANGS,
-    OPEN_STATUSES,
     PUBLICATION_STATES,
     REDACTION_KINDS,
     RESPONDENT_TYPES,
@@ -724,8 +723,9 @@ def _decision(d: dict) -> Decision:
 
 
 def _check_decision(decision: dict, path: Path, where: str) -> list[Problem]:
-    """An answer (anything but a still-open status) needs its reason, its author and its date."""
-    if decision["status"] in OPEN_STATUSES:
+    """Every change after the record arrived (an answer, or an idea put under review) needs its reason,
+    its author and its date; only the status intake writes (pending, received) stands alone."""
+    if decision["status"] in ("pending", "received"):
         return []
     found = []
     for key, what in (

@@ -546,6 +546,7 @@ class Listing:
     comments: int
     demo: bool
     domains: tuple[str, ...] = ()  # policy domains, for the archive's grouping
+    pending: int = 0  # comments or ideas still awaiting an answer
 
 
 def listings(site: Site, from_key: str, lang: str) -> list[Listing]:
@@ -561,6 +562,7 @@ def listings(site: Site, from_key: str, lang: str) -> list[Listing]:
             len(site.portal.comments_on(d.slug)),
             d.demo,
             (d.text(lang).domain,),
+            sum(r.decision.is_pending for r in site.portal.comments_on(d.slug)),
         )
         for d in site.portal.drafts.values()
     ]
@@ -576,6 +578,7 @@ def listings(site: Site, from_key: str, lang: str) -> list[Listing]:
             len(site.portal.comments_on(c.slug)),
             c.demo,
             tuple(d.name.get(lang) for d in c.domains),
+            sum(r.decision.is_pending for r in site.portal.comments_on(c.slug)),
         )
         for c in site.portal.calls.values()
         if c.kind == "crowdsourcing"
