@@ -23,6 +23,8 @@ def expected_counts(day) -> tuple[Counter, int, int]:
     call = portal.calls["e-participation"]
     counted, seen, late, duplicates = Counter(), set(), 0, 0
     for vote in sorted(portal.votes["e-participation"], key=lambda v: v.received):
+        if vote.received.date() > day:
+            continue  # not yet cast on that day
         if vote.received.date() > call.window.closes:
             late += 1
         elif vote.author.id in seen:
@@ -148,3 +150,13 @@ def test_a_vote_on_a_call_without_a_poll_is_a_problem(repo):
     assert any("v1.yml: vote: is a vote, but 'sample' is not a call with a poll" in line for line in found), (
         found
     )
+
+
+def test_a_vote_recorded_twice_or_not_yet_cast_is_still_checked(repo):
+    with_poll(repo)
+    author = "{id: form:p1, type: individual}"
+    repo.write("submissions/sample/v1.yml", VOTE.format(id="v1", option="agree", author=author))
+    second = VOTE.format(id="v2", option="agree", author=author).replace("source: form:v2", "source: form:v1")
+    repo.write("submissions/sample/v2.yml", second.replace("2026-11-06", "2026-11-29"))
+    found = problems(repo)
+    assert any("v2.yml: source: 'form:v1' is already recorded in v1.yml" in line for line in found), found

@@ -967,8 +967,7 @@ def load_portal(root: Path, settings: Settings, today: dt.date | None = None) ->
             continue
         record = load_submission(path, problems)
         if isinstance(record, Vote):
-            if record.received.date() <= today:  # a vote not yet cast on the build date is not counted
-                portal.votes.setdefault(record.target, []).append(record)
+            portal.votes.setdefault(record.target, []).append(record)
             continue
         if record:
             record = as_of(record, today, portal.initial_status(record.target))

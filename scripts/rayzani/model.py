@@ -414,7 +414,7 @@ class Portal:
     calls: dict[str, Call] = field(default_factory=dict)
     submissions: dict[str, list[Submission]] = field(default_factory=dict)
     panels: dict[str, Panel] = field(default_factory=dict)
-    # Votes per call, received by the build date (kept apart: they are not comments to answer).
+    # Votes per call (kept apart: they are not comments to answer); pages count those cast by the build date.
     votes: dict[str, list[Vote]] = field(default_factory=dict)
     # The repository it was read from: where the private key file and the theme's fonts are.
     root: Path = Path(".")

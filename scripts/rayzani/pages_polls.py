@@ -16,7 +16,9 @@ def poll_key(slug: str) -> str:
 
 
 def call_tally(site: Site, call: Call) -> Tally:
-    return tally(call, site.portal.votes.get(call.slug, []))
+    """The poll as it stood on the build date: a vote received later is not counted yet."""
+    cast = [v for v in site.portal.votes.get(call.slug, []) if v.received.date() <= site.today]
+    return tally(call, cast)
 
 
 def _percent(share: float, lang: str) -> str:

@@ -127,10 +127,21 @@ def load_vote(data: dict, path: Path, author_fields: dict[str, s.Field]) -> tupl
 
 
 def check_votes(portal: Portal, problems: list[Problem]) -> None:
-    """Every vote is on a call that holds a poll and names one of its options."""
+    """Every vote is on a call that holds a poll, names one of its options, and was recorded once."""
+    sources = {r.source: r.path for records in portal.submissions.values() for r in records}
     for target, votes in portal.votes.items():
         call = portal.calls.get(target)
         for vote in votes:
+            if vote.source in sources:
+                problems.append(
+                    Problem(
+                        vote.path,
+                        "source",
+                        f"{vote.source!r} is already recorded in {sources[vote.source].name}",
+                        "delete the duplicate record",
+                    )
+                )
+            sources.setdefault(vote.source, vote.path)
             if call is None or call.poll is None:
                 problems.append(
                     Problem(
