@@ -55,6 +55,8 @@ def test_a_polls_results_count_one_vote_per_participant(example_site):
     assert "Votes not counted (1)" in rejected and "1 duplicate" in rejected
     _, link = element(page(example_site, "en/calls/e-participation"), "poll-link")
     assert f"({total} votes counted)" in link
+    attrs, _ = element(page(example_site, "en/drafts/e-participation"), "poll-link")
+    assert attrs["href"] == "../../calls/e-participation/poll/"
     # The Persian page says the same in Persian digits.
     _, fa_table = element(page(example_site, "calls/e-participation/poll"), "poll-results")
     assert f"جمع {'۰۱۲۳۴۵۶۷۸۹'[total]}" in fa_table
