@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from rayzani.dates import format_date
 from rayzani.model import (
+    DECISION_STATUSES,
     LIFECYCLE,
     Article,
     Call,
@@ -641,23 +642,9 @@ def _grouped(
 
 
 def about_page(site: Site, lang: str) -> str:
-    return render(
-        "about.md.j2",
-        lang,
-        days=site.settings.min_comment_days,
-        statuses=[
-            s
-            for s in (
-                "accepted",
-                "partially-accepted",
-                "rejected",
-                "noted",
-                "out-of-scope",
-                "duplicate",
-                "pending",
-            )
-        ],
-    )
+    # The answers first, then what is still open: the order a reader asks about them.
+    statuses = [*DECISION_STATUSES[1:], DECISION_STATUSES[0]]
+    return render("about.md.j2", lang, days=site.settings.min_comment_days, statuses=statuses)
 
 
 def core_pages(site: Site, lang: str) -> Iterator[tuple[str, str]]:

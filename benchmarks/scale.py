@@ -1,0 +1,170 @@
+"""National-scale benchmark: validate and build a consultation of N comments, and rebuild after one more.
+
+Run from the repository root:
+
+    PYTHONPATH=scripts python benchmarks/scale.py --sizes 1000 10000 100000
+
+For each N it copies the portal into a temporary folder, writes N synthetic records on the
+example draft (Persian and English text, every channel, status and respondent type, personal
+data sealed to the portal key), then times validation (loading every record), page generation,
+the MkDocs build, and a rebuild after one new comment. It prints wall time, peak memory, the
+size of the built site and of the largest page a phone downloads for the draft, and how the
+cost grows with N.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import resource
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+from rayzani.builder import load_project, run_builder, write_pages
+from rayzani.model import CHANNELS, DECISION_STATUSES, RESPONDENT_TYPES
+from rayzani.provinces import PROVINCES
+from rayzani.sealing import read_public_key, seal
+
+ROOT = Path(__file__).resolve().parent.parent
+TODAY = dt.date(2026, 11, 23)
+DRAFT = "e-participation"
+PERSIAN = [
+    "پیشنهاد می‌کنم مهلت نظرخواهی برای اسناد مهم به چهل‌وپنج روز افزایش یابد "
+    "تا سازمان‌های مردم‌نهاد فرصت بررسی داشته باشند.",
+    "گزارش جامع باید آمار استانی را هم منتشر کند تا سهم استان‌های کم‌برخوردار از مشارکت دیده شود.",
+    "لطفاً نسخه قابل دسترس برای نابینایان و کم‌بینایان نیز منتشر شود و فرم‌ها با صفحه‌خوان کار کنند.",
+    "پاسخ به پیشنهادهای ردشده باید ماده قانونی مستند را نام ببرد، نه عبارت کلی «مغایر سیاست‌ها».",
+]
+ENGLISH = [
+    "Please publish the comments as open data so that researchers can analyse them independently.",
+    "The report should say which proposals changed the text and which did not, article by article.",
+    "Thirty days is short for a technical regulation; allow extensions when the draft is long.",
+]
+Loader = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+def make_portal(size: int, folder: Path) -> Path:
+    root = folder / "portal"
+    for part in ("content", "submissions", "keys", "overrides", "mkdocs.yml"):
+        source = ROOT / part
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, root / part)
+    (root / "content" / "certificates.yml").unlink(missing_ok=True)
+    project = load_project(root, TODAY)
+    anchors = sorted(project.portal.drafts[DRAFT].anchors())
+    key = read_public_key(root, project.settings)
+    rng = random.Random(size)
+    target = root / "submissions" / DRAFT
+    target.mkdir(parents=True, exist_ok=True)
+    provinces = list(PROVINCES)
+    sealed = [
+        seal({"age_band": "30-44", "gender": g, "province": p, "contact": "x@example.org"}, key)
+        for g in ("female", "male")
+        for p in provinces[:10]
+    ]  # sealing is costly and not what is measured: reuse a few boxes
+    # After version 2 was published (2026-11-22), so that every comment is on the current text.
+    start = dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=3, minutes=30)))
+    for n in range(size):
+        persian = n % 3 != 0
+        status = DECISION_STATUSES[n % len(DECISION_STATUSES)]
+        decision = {"status": status}
+        if status != "pending":
+            decision.update(
+                reason={"fa": "دلیل مستند تصمیم.", "en": "The documented reason."},
+                decided_by="کارگروه مشارکت الکترونیکی",
+                date=dt.date(2026, 11, 22),
+            )
+            if status == "duplicate":
+                decision["duplicate_of"] = "demo-001"
+        record = {
+            "id": f"bench-{n:07d}",
+            "target": DRAFT,
+            "section": rng.choice(anchors),
+            "received": start + dt.timedelta(seconds=n),
+            "channel": CHANNELS[n % 2],
+            "source": f"bench:{n}",
+            "language": "fa" if persian else "en",
+            "body": f"{rng.choice(PERSIAN if persian else ENGLISH)} ({n})",
+            "author": {"type": RESPONDENT_TYPES[n % len(RESPONDENT_TYPES)]},
+            "sealed": sealed[n % len(sealed)],
+            "decision": decision,
+        }
+        (target / f"{record['id']}.yml").write_text(
+            yaml.dump(record, Dumper=Loader, allow_unicode=True, sort_keys=False), encoding="utf-8"
+        )
+    return root
+
+
+def peak_mib() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, children) / 1024
+
+
+def folder_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def measure(size: int) -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = make_portal(size, Path(tmp))
+        site = Path(tmp) / "site"
+        figures: dict[str, float] = {"comments": size}
+        started = time.perf_counter()
+        project = load_project(root, TODAY)
+        figures["validate_s"] = time.perf_counter() - started
+        assert not project.problems, project.problems[:3]
+        started = time.perf_counter()
+        write_pages(project, TODAY)
+        figures["generate_s"] = time.perf_counter() - started
+        started = time.perf_counter()
+        run_builder(project, site)
+        figures["mkdocs_s"] = time.perf_counter() - started
+        figures["total_s"] = figures["validate_s"] + figures["generate_s"] + figures["mkdocs_s"]
+        figures["site_mib"] = folder_size(site) / 2**20
+        draft_pages = [p for p in (site / "drafts" / DRAFT).rglob("index.html")]
+        figures["draft_page_kib"] = (site / "drafts" / DRAFT / "index.html").stat().st_size / 1024
+        figures["largest_page_kib"] = max(p.stat().st_size for p in draft_pages) / 1024
+        # One more comment arrives: validate, regenerate and build again.
+        extra = root / "submissions" / DRAFT / "bench-9999999.yml"
+        first = (root / "submissions" / DRAFT / "bench-0000001.yml").read_text(encoding="utf-8")
+        extra.write_text(first.replace("bench-0000001", "bench-9999999").replace("bench:1\n", "bench:new\n"))
+        started = time.perf_counter()
+        project = load_project(root, TODAY)
+        written, _ = write_pages(project, TODAY)
+        run_builder(project, site)
+        figures["rebuild_s"] = time.perf_counter() - started
+        figures["rebuild_pages_written"] = written
+        figures["peak_mib"] = peak_mib()
+        return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    args = parser.parse_args()
+    rows = []
+    for size in args.sizes:
+        figures = measure(size)
+        rows.append(figures)
+        f = figures
+        print(
+            f"N={size:>7}: validate {f['validate_s']:6.1f} s, generate {f['generate_s']:6.1f} s, "
+            f"mkdocs {f['mkdocs_s']:6.1f} s, total {f['total_s']:6.1f} s; rebuild after one comment "
+            f"{f['rebuild_s']:6.1f} s ({f['rebuild_pages_written']:.0f} pages rewritten); "
+            f"peak {f['peak_mib']:6.0f} MiB; site {f['site_mib']:6.1f} MiB; draft page "
+            f"{f['draft_page_kib']:.0f} KiB, largest draft page {f['largest_page_kib']:.0f} KiB",
+            flush=True,
+        )
+    for smaller, larger in zip(rows, rows[1:], strict=False):
+        ratio = larger["comments"] / smaller["comments"]
+        growth = larger["total_s"] / smaller["total_s"]
+        print(f"N x{ratio:.0f}: total time x{growth:.1f} (linear would be x{ratio:.0f})")
+
+
+if __name__ == "__main__":
+    main()
