@@ -24,6 +24,8 @@ PAGES = [
     ("certificate-fa", "example_site", f"certificates/{FIRST_CERTIFICATE}/"),
     ("certificate-en", "example_site", f"en/certificates/{FIRST_CERTIFICATE}/"),
     ("panel-en", "example_site", "en/panels/e-participation-working-group/"),
+    ("poll-fa", "example_site", "calls/e-participation/poll/"),
+    ("call-en", "example_site", "en/calls/seventh-plan-policies/"),
 ]
 PHONE = {"width": 360, "height": 740}
 SITE_URL = "https://example.github.io/rayzani/"  # mkdocs.yml's site_url
