@@ -114,3 +114,13 @@ def test_a_certificate_code_verifies_and_a_forged_one_does_not(example_site, rep
         "content/certificates.yml: [" in line and f"'{forged}' does not verify" in line for line in problems
     ), problems
     assert len(problems) == 1
+
+
+def test_a_points_rule_the_site_cannot_show_is_refused(repo):
+    config = repo.root / "mkdocs.yml"
+    rule = "    points: {comment: 2, liked: 1}\n    levels: {bronze: 2, platinum: 30, gold: true}\n"
+    config.write_text(config.read_text() + rule)
+    problems = [p.format(repo.root) for p in load_project(repo.root, today()).problems]
+    for wrong in ("points.liked", "levels.platinum", "levels.gold"):
+        assert any(f"extra.rayzani.{wrong}" in line for line in problems), problems
+    assert not any("points.comment" in line or "levels.bronze" in line for line in problems)

@@ -97,14 +97,15 @@ def load_settings(config_path: Path) -> tuple[Settings, list[Problem]]:
             )
             continue
         values[key] = value
-    for key, allowed in (("points", tuple(DEFAULT_POINTS)), ("levels", None)):
+    # Only named events and levels: the site has bilingual text for these and no others.
+    for key, allowed in (("points", tuple(DEFAULT_POINTS)), ("levels", tuple(DEFAULT_LEVELS))):
         for name, weight in dict(values.get(key) or {}).items():
-            if (allowed and name not in allowed) or not isinstance(weight, int) or weight < 0:
+            if name not in allowed or isinstance(weight, bool) or not isinstance(weight, int) or weight < 0:
                 problems.append(
                     Problem(
                         config_path,
                         f"extra.rayzani.{key}.{name}",
-                        f"is {weight!r}" + (f"; events are {', '.join(allowed)}" if allowed else ""),
+                        f"is {weight!r}; {key} are {', '.join(allowed)}",
                         "give a whole number of points, 0 or more",
                     )
                 )
