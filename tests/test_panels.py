@@ -276,3 +276,84 @@ def test_an_idea_put_under_review_needs_a_reason_but_a_received_one_does_not(rep
     assert any("i1.yml: decision.reason: is missing for a under-review decision" in p for p in problems(repo))
     repo.write("submissions/ideas/i1.yml", IDEA.split("decision:")[0] + "decision:\n  status: received\n")
     assert problems(repo) == []
+
+
+SECOND = """\
+id: c2
+target: sample
+section: art-1-c2
+received: 2026-11-06T10:00:00+03:30
+channel: form
+source: form:2
+language: fa
+decision:
+  status: pending
+# The body follows the decision here, as a hand-edited record may have it.
+body: نظر دوم، پس از تصمیم در پرونده.
+author: {type: individual}
+"""
+
+
+def _batch(repo, entries: list[dict]) -> Path:
+    import yaml
+
+    return repo.write("decisions.yml", yaml.safe_dump(entries, allow_unicode=True, sort_keys=False))
+
+
+def test_a_batch_decides_every_named_record_and_keeps_what_follows_the_decision(repo, capsys):
+    repo.write("submissions/sample/c2.yml", SECOND)
+    batch = _batch(repo, [
+        {"target": "sample", "id": "c1", "status": "accepted", "reason": {"fa": "پذیرفته شد."},
+         "decided_by": "واحد حقوقی"},
+        {"target": "sample", "id": "c2", "status": "noted", "reason": {"fa": "ثبت شد.", "en": "Noted."},
+         "decided_by": "واحد حقوقی", "legal_basis": "ماده ۲"},
+    ])  # fmt: skip
+    assert rayzani(["--root", str(repo.root), "decide", "--batch", str(batch), "--date", "2026-11-22"]) == 0
+    after = (repo.root / "submissions/sample/c2.yml").read_text(encoding="utf-8")
+    tail = SECOND[SECOND.index("# The body") :]
+    assert after.endswith(tail) and after.startswith(SECOND[: SECOND.index("decision:")])
+    by_id = {r.id: r for r in load_project(repo.root, today()).portal.comments_on("sample")}
+    assert (by_id["c1"].decision.status, [d.status for d in by_id["c1"].history]) == (
+        "accepted",
+        ["rejected"],
+    )
+    assert (by_id["c2"].decision.status, by_id["c2"].history) == ("noted", ())
+    assert by_id["c2"].decision.legal_basis == "ماده ۲"
+    assert problems(repo) == []
+
+
+@pytest.mark.parametrize(
+    ("second", "expected"),
+    [
+        ({"target": "sample", "id": "c2", "status": "noted", "reason": {"fa": "x"}, "legal-basis": "ماده ۲"},
+         "decisions.yml: sample/c2: unknown key(s) legal-basis"),
+        ({"target": "sample", "id": "nobody", "status": "noted", "reason": {"fa": "x"}},
+         "submissions/sample/nobody.yml: is not a record"),
+        ({"target": "sample", "id": "v1", "status": "noted", "reason": {"fa": "x"}},
+         "submissions/sample/v1.yml: decision: this record takes no decision"),
+        ({"target": "sample", "id": "c2", "status": "rejected", "decided_by": "واحد حقوقی"},
+         "c2.yml: decision.reason: is missing for a rejected decision"),
+    ],
+)  # fmt: skip
+def test_a_batch_with_one_wrong_entry_changes_no_file(repo, capsys, second, expected):
+    repo.write("submissions/sample/c2.yml", SECOND)
+    repo.write("submissions/sample/v1.yml", "id: v1\ntarget: sample\nvote: yes\n")
+    before = {p: p.read_text(encoding="utf-8") for p in (repo.root / "submissions/sample").glob("*.yml")}
+    first = {
+        "target": "sample",
+        "id": "c1",
+        "status": "accepted",
+        "reason": {"fa": "پذیرفته شد."},
+        "decided_by": "و",
+    }
+    batch = _batch(repo, [first, second])
+    assert rayzani(["--root", str(repo.root), "decide", "--batch", str(batch), "--date", "2026-11-22"]) == 1
+    err = capsys.readouterr().err
+    assert expected in err and "Nothing was changed" in err
+    assert {p: p.read_text(encoding="utf-8") for p in before} == before
+
+
+def test_a_batch_file_that_is_not_a_list_is_refused_without_a_traceback(repo, capsys):
+    batch = repo.write("decisions.yml", "target: sample\nid: c1\n")
+    assert rayzani(["--root", str(repo.root), "decide", "--batch", str(batch)]) == 2
+    assert "decisions.yml: must be a list of decisions" in capsys.readouterr().err

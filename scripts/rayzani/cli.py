@@ -78,7 +78,11 @@ def cmd_decide(args: argparse.Namespace) -> int:
     from rayzani.deciding import decide, read_batch
 
     if args.batch:
-        entries = read_batch(args.batch)
+        try:
+            entries = read_batch(args.batch)
+        except ValueError as error:
+            print(error, file=sys.stderr)
+            return 2
     elif args.target and args.id and args.status:
         entries = [
             {
@@ -97,7 +101,7 @@ def cmd_decide(args: argparse.Namespace) -> int:
     else:
         print("Give TARGET ID --status ... or --batch FILE.", file=sys.stderr)
         return 2
-    done, problems = decide(args.root, entries, args.date)
+    done, problems = decide(args.root, entries, args.date, args.batch)
     if problems:
         _print_problems(problems, args.root)
         print("Nothing was changed.", file=sys.stderr)

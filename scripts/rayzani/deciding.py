@@ -38,7 +38,11 @@ def _top_level_block(text: str, key: str) -> tuple[int, int] | None:
     # The next top-level key ends the block; "- " lines at column 0 are items of this block's list.
     following = re.search(r"^[^\s#-]", text[match.end() + 1 :], flags=re.MULTILINE)
     end = match.end() + 1 + following.start() if following else len(text)
-    return match.start(), end
+    # Comments and blank lines at column 0 just before the next key belong to that key, not to this block.
+    lines = text[match.end() + 1 : end].splitlines(keepends=True)
+    while lines and (lines[-1].startswith("#") or not lines[-1].strip()):
+        end -= len(lines.pop())
+    return match.start(), max(end, match.end() + 1 if match.end() < len(text) else match.end())
 
 
 def _dump(key: str, value: Any) -> str:
@@ -80,32 +84,65 @@ def apply_decision(path: Path, new: dict[str, Any]) -> Decided:
     return Decided(path, changed=True, kept_in_history=keep)
 
 
-def decide(root: Path, entries: list[dict[str, Any]], today: dt.date) -> tuple[list[Decided], list[Problem]]:
-    """Apply decisions to records; if the portal no longer validates, put every file back."""
+def _check_entry(root: Path, entry: dict[str, Any], where: Path) -> list[Problem]:
+    """Problems that stop an entry before any file is written: a wrong record, a misspelt key."""
+    path = root / "submissions" / str(entry.get("target", "")) / f"{entry.get('id', '')}.yml"
+    if not path.is_file() or path.resolve().parent.parent != (root / "submissions").resolve():
+        return [Problem(path, "", "is not a record", "check the target slug and the record id")]
+    # A misspelt key (`legal-basis`, `reasons`) would otherwise be dropped in silence.
+    unknown = sorted(set(entry) - {"target", "id", *DECISION_KEYS})
+    if unknown:
+        return [
+            Problem(
+                where,
+                f"{entry.get('target')}/{entry.get('id')}",
+                f"unknown key(s) {', '.join(map(str, unknown))}",
+                f"use only target, id, {', '.join(DECISION_KEYS)}",
+            )
+        ]
+    if _top_level_block(path.read_text(encoding="utf-8"), "decision") is None:
+        return [
+            Problem(path, "decision", "this record takes no decision (a vote?)", "decide comments and ideas")
+        ]
+    return []
+
+
+def decide(
+    root: Path, entries: list[dict[str, Any]], today: dt.date, source: Path | None = None
+) -> tuple[list[Decided], list[Problem]]:
+    """Apply decisions to records; if any entry or the resulting portal is wrong, put every file back."""
+    where = source or Path("(command line)")
+    problems = [p for entry in entries for p in _check_entry(root, entry, where)]
+    if problems:
+        return [], problems
     originals: dict[Path, str] = {}
     done: list[Decided] = []
-    problems: list[Problem] = []
-    for entry in entries:
-        path = root / "submissions" / str(entry.get("target", "")) / f"{entry.get('id', '')}.yml"
-        if not path.is_file() or path.resolve().parent.parent != (root / "submissions").resolve():
-            problems.append(Problem(path, "", "is not a record", "check the target slug and the record id"))
-            continue
-        originals.setdefault(path, path.read_text(encoding="utf-8"))
-        values = {k: v for k, v in entry.items() if k not in ("target", "id")}
-        values.setdefault("date", today)
-        done.append(apply_decision(path, decision_entry(**values)))
-    if not problems:
+    valid = False
+    try:
+        for entry in entries:
+            path = root / "submissions" / str(entry["target"]) / f"{entry['id']}.yml"
+            originals.setdefault(path, path.read_text(encoding="utf-8"))
+            values = {k: v for k, v in entry.items() if k not in ("target", "id")}
+            values.setdefault("date", today)
+            done.append(apply_decision(path, decision_entry(**values)))
         touched = set(originals)
         problems = [p for p in load_project(root, today).problems if p.path in touched]
+        valid = not problems
+    finally:
+        if not valid:  # also when writing or loading raised half-way through a batch
+            for path, text in originals.items():
+                path.write_text(text, encoding="utf-8")
     if problems:
-        for path, text in originals.items():
-            path.write_text(text, encoding="utf-8")
         return [], problems
     return done, []
 
 
 def read_batch(path: Path) -> list[dict[str, Any]]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    """The entries of a batch file; ValueError, naming the file, when it cannot be one."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise ValueError(f"{path}: cannot be read as YAML ({error})") from None
     if not isinstance(data, list) or not all(isinstance(e, dict) for e in data):
         raise ValueError(f"{path}: must be a list of decisions, each with target, id, status, reason...")
     return data
