@@ -42,7 +42,7 @@ def _top_level_block(text: str, key: str) -> tuple[int, int] | None:
     lines = text[match.end() + 1 : end].splitlines(keepends=True)
     while lines and (lines[-1].startswith("#") or not lines[-1].strip()):
         end -= len(lines.pop())
-    return match.start(), max(end, match.end() + 1 if match.end() < len(text) else match.end())
+    return match.start(), end
 
 
 def _dump(key: str, value: Any) -> str:
