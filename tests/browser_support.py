@@ -81,3 +81,17 @@ def serve(site: Path) -> Iterator[str]:
 def screenshot(page, name: str) -> None:  # type: ignore[no-untyped-def]
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+# mkdocs.yml's site_url: absolute links and the search index use it.
+SITE_URL = "https://example.github.io/rayzani/"
+
+
+def answer_site_url_locally(context, base: str) -> None:  # type: ignore[no-untyped-def]
+    """Requests to the portal's own address (site_url) are answered from the local copy at `base`,
+    so that a page does everything it does in production without leaving localhost."""
+
+    def from_local_copy(route) -> None:  # type: ignore[no-untyped-def]
+        route.fulfill(response=route.fetch(url=route.request.url.replace(SITE_URL, base)))
+
+    context.route(f"{SITE_URL}**", from_local_copy)

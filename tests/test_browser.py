@@ -6,7 +6,16 @@ import re
 from urllib.parse import urlparse
 
 import pytest
-from browser_support import CHROMIUM_ARGS, REPO, axe_script, chromium_path, screenshot, serve
+from browser_support import (
+    CHROMIUM_ARGS,
+    REPO,
+    SITE_URL,
+    answer_site_url_locally,
+    axe_script,
+    chromium_path,
+    screenshot,
+    serve,
+)
 
 # The first certificate the example issued (content/certificates.yml).
 FIRST_CERTIFICATE = re.search(r"code: (\S+)", (REPO / "content/certificates.yml").read_text()).group(1)
@@ -28,7 +37,6 @@ PAGES = [
     ("call-en", "example_site", "en/calls/seventh-plan-policies/"),
 ]
 PHONE = {"width": 360, "height": 740}
-SITE_URL = "https://example.github.io/rayzani/"  # mkdocs.yml's site_url
 
 
 def url_root(url: str) -> str:
@@ -56,12 +64,7 @@ def open_page(browser, url: str, *, javascript: bool = True, viewport=PHONE):
     context = browser.new_context(viewport=viewport, java_script_enabled=javascript)
     # Absolute links use the portal's own address (site_url); answer them from the local copy,
     # so the page can do everything it does in production without leaving localhost.
-    local = url_root(url)
-
-    def from_local_copy(route) -> None:
-        route.fulfill(response=route.fetch(url=route.request.url.replace(SITE_URL, local)))
-
-    context.route(f"{SITE_URL}**", from_local_copy)
+    answer_site_url_locally(context, url_root(url))
     page = context.new_page()
     requests: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
