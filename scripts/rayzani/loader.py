@@ -224,6 +224,15 @@ PUBLICATION_FIELDS = {
 }
 
 
+def safe_load(stream: Any) -> Any:
+    """Parse one YAML document with the strict safe loader above (the only YAML entry point)."""
+    loader = _Loader(stream)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
+
+
 def split_front_matter(text: str) -> tuple[Any, str]:
     """Return (front matter, body) of a Markdown file that starts with a `---` block."""
     if not text.startswith("---"):
@@ -231,13 +240,13 @@ def split_front_matter(text: str) -> tuple[Any, str]:
     end = text.find("\n---", 3)
     if end < 0:
         return None, text
-    meta = yaml.load(text[3:end], Loader=_Loader)
+    meta = safe_load(text[3:end])
     return meta, text[end + 4 :].lstrip("\n")
 
 
 def read_yaml(path: Path) -> Any:
     with path.open("rb") as handle:
-        return yaml.load(handle, Loader=_Loader)
+        return safe_load(handle)
 
 
 def _read_markdown(path: Path, problems: list[Problem]) -> tuple[dict | None, str]:

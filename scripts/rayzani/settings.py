@@ -59,7 +59,11 @@ _TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda *a: No
 
 def read_mkdocs_config(config_path: Path) -> dict[str, Any]:
     with config_path.open(encoding="utf-8") as handle:
-        data = yaml.load(handle, Loader=_TolerantLoader)  # noqa: S506 (safe subclass)
+        loader = _TolerantLoader(handle)  # a SafeLoader: builds plain data only
+        try:
+            data = loader.get_single_data()
+        finally:
+            loader.dispose()
     return data if isinstance(data, dict) else {}
 
 
