@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from functools import lru_cache
 
 import nh3
 from markdown_it import MarkdownIt
@@ -18,6 +19,9 @@ _MD = MarkdownIt("commonmark", {"html": False, "linkify": False, "maxNesting": 2
 _TAGS = {"p", "br", "em", "strong", "ul", "ol", "li", "blockquote", "code", "pre", "a", "hr"}
 
 
+# Each comment is shown on both languages' pages (and on its draft page): render it once. Bounded,
+# so that a long `rayzani serve` session does not keep every edit; the key is the whole text.
+@lru_cache(maxsize=1 << 17)
 def render_comment(markdown_text: str) -> str:
     """Sanitised HTML for a comment body: restricted Markdown, no raw HTML, no controls."""
     rendered = _MD.render(normalise(markdown_text))
