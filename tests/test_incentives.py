@@ -6,11 +6,19 @@ import re
 import shutil
 from pathlib import Path
 
+import yaml
 from conftest import REPO, today
 from html_query import element
 
 from rayzani.builder import load_project, write_pages
-from rayzani.incentives import REGISTER, certificate_code, participant_slug, points_for, verify
+from rayzani.incentives import (
+    REGISTER,
+    certificate_code,
+    participant_slug,
+    points_for,
+    register_entry,
+    verify,
+)
 from rayzani.pages import Site
 from rayzani.pages_incentives import Incentives
 from rayzani.settings import DEFAULT_POINTS
@@ -124,3 +132,39 @@ def test_a_points_rule_the_site_cannot_show_is_refused(repo):
     for wrong in ("points.liked", "levels.platinum", "levels.gold"):
         assert any(f"extra.rayzani.{wrong}" in line for line in problems), problems
     assert not any("points.comment" in line or "levels.bronze" in line for line in problems)
+
+
+def test_a_handed_out_certificate_still_verifies_after_the_participant_contributes_again(repo):
+    repo.edit(
+        "submissions/sample/c1.yml",
+        "author: {type: individual}",
+        "author: {type: individual, id: 'github:ali', name: علی آزمون}",
+    )
+    (repo.root / "keys" / "secret.txt").write_text("test-secret")
+    config = repo.root / "mkdocs.yml"
+    config.write_text(config.read_text() + "    certificate_secret_file: keys/secret.txt\n")
+    project = load_project(repo.root, today())
+    [first] = Incentives(Site(project.portal, project.settings, today())).certificates
+    repo.write(REGISTER.as_posix(), yaml.safe_dump([register_entry(first)], allow_unicode=True))
+    second = (repo.root / "submissions/sample/c1.yml").read_text(encoding="utf-8")
+    repo.write("submissions/sample/c2.yml", second.replace("id: c1", "id: c2").replace("form:1", "form:2"))
+    project = load_project(repo.root, today())
+    assert project.problems == []
+    issued = Incentives(Site(project.portal, project.settings, today())).certificates
+    assert [c.code for c in issued][1:] == [first.code]
+    assert [r.id for r in issued[0].records] == ["c1", "c2"] and issued[0].code != first.code
+    write_pages(project, today())
+    docs = repo.root / "build" / "docs"
+    verify_page = (docs / "certificates" / "verify" / "index.en.md").read_text(encoding="utf-8")
+    assert first.code in verify_page and issued[0].code in verify_page
+    old = (docs / "certificates" / first.code / "index.en.md").read_text(encoding="utf-8")
+    assert "with 1 comments or proposals" in old
+    assert "with 2 comments or proposals" in (
+        docs / "certificates" / issued[0].code / "index.en.md"
+    ).read_text(encoding="utf-8")
+    # Taking the name off a record it attests withdraws the certificate from the site.
+    repo.edit("submissions/sample/c1.yml", ", name: علی آزمون", "")
+    project = load_project(repo.root, today())
+    assert first.code not in [
+        c.code for c in Incentives(Site(project.portal, project.settings, today())).certificates
+    ]

@@ -130,6 +130,34 @@ def certificates(portal: Portal, people: dict[str, Participant], secret: bytes) 
     return issued
 
 
+def still_valid(
+    entries: object, people: dict[str, Participant], secret: bytes, current: list[Certificate]
+) -> list[Certificate]:
+    """Certificates recorded as issued that still hold, besides the ones computed today.
+
+    A participant who contributes again gets a new code, but the certificate already handed
+    out must keep verifying. It does while its code checks and every record it attests is
+    still published under the participant's name: withdrawing consent withdraws it too.
+    """
+    known = {c.code for c in current}
+    kept = []
+    for entry in entries if isinstance(entries, list) else []:
+        if not isinstance(entry, dict) or not isinstance(entry.get("records"), list):
+            continue
+        code, target, slug = (str(entry.get(k)) for k in ("code", "consultation", "participant"))
+        ids = [str(i) for i in entry["records"]]
+        person = people.get(slug)
+        if person is None or code in known:
+            continue
+        if not hmac.compare_digest(certificate_code(secret, target, slug, ids), code):
+            continue  # validation reports it; a page must never confirm it
+        named = {r.id: r for r in person.on(target)}
+        if ids and all(i in named for i in ids):
+            kept.append(Certificate(code, target, person, tuple(named[i] for i in ids)))
+            known.add(code)
+    return kept
+
+
 def verify(code: str, issued: list[Certificate]) -> Certificate | None:
     wanted = code.strip().upper()
     return next((c for c in issued if hmac.compare_digest(c.code, wanted)), None)

@@ -4,18 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
+import yaml
 from markupsafe import Markup
 
 from rayzani.dates import format_date
 from rayzani.incentives import (
+    REGISTER,
     Certificate,
     Participant,
     certificate_secret,
     certificates,
     hall_of_fame,
     participants,
+    still_valid,
 )
+from rayzani.loader import read_yaml
 from rayzani.model import LANGS, Submission
 from rayzani.pages import (
     Site,
@@ -31,6 +36,15 @@ from rayzani.render import render, translate
 
 HALL_KEY = "hall-of-fame/"
 VERIFY_KEY = "certificates/verify/"
+
+
+def issued_register(root: Path) -> object:
+    """The register of certificates handed out; an unreadable one is left to validation to report."""
+    path = root / REGISTER
+    try:
+        return read_yaml(path) if path.is_file() else None
+    except yaml.YAMLError:
+        return None
 
 
 def profile_key(slug: str) -> str:
@@ -62,6 +76,10 @@ class Incentives:
         self.people = participants(site.portal, site.settings)
         secret = certificate_secret(site.portal.root, site.settings)
         self.certificates = certificates(site.portal, self.people, secret) if secret else []
+        if secret:
+            self.certificates += still_valid(
+                issued_register(site.portal.root), self.people, secret, self.certificates
+            )
         self._pages: dict[str, dict[str, str]] = {}
 
     def title(self, target: str, lang: str) -> str:
