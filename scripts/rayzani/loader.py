@@ -18,7 +18,9 @@ from rayzani.model import (
     CALL_KINDS,
     CHANNELS,
     DRAFT_KINDS,
+    IRAN_TIME,
     LANGS,
+    MAX_COMMENT_CHARS,
     PUBLICATION_STATES,
     REDACTION_KINDS,
     RESPONDENT_TYPES,
@@ -622,6 +624,10 @@ def _check_publication(value: dict | None, path: Path) -> list[Problem]:
 
 
 def load_submission(path: Path, problems: list[Problem]) -> Submission | Vote | None:
+    if path.is_symlink() or not path.is_file():
+        # A link could make validation read (and echo in its messages) a file outside the repository.
+        problems.append(Problem(path, "", "is not a plain file", "replace it with the record itself"))
+        return None
     try:
         data = read_yaml(path)
     except (yaml.YAMLError, UnicodeDecodeError) as error:
@@ -643,6 +649,15 @@ def load_submission(path: Path, problems: list[Problem]) -> Submission | Vote | 
         found += s.check_mapping(data["author"], AUTHOR_FIELDS, path, "author.")
         found += s.check_mapping(data["decision"], DECISION_FIELDS, path, "decision.")
         found += _check_publication(data.get("publication"), path)
+        if len(data["body"]) > MAX_COMMENT_CHARS:  # the limit every intake channel applies
+            found.append(
+                Problem(
+                    path,
+                    "body",
+                    f"is {len(data['body'])} characters long, more than {MAX_COMMENT_CHARS}",
+                    "ask the participant to shorten it, or split it into comments on separate articles",
+                )
+            )
     if not found:
         for index, entry in enumerate(data.get("history") or []):
             found += s.check_mapping(entry, DECISION_FIELDS, path, f"history[{index + 1}].")
@@ -826,6 +841,17 @@ def _check_references(portal: Portal, root: Path, problems: list[Problem]) -> No
                         "version",
                         f"{record.version!r} is not a version of draft {target!r}",
                         f"use one of: {', '.join(v.label for v in draft.history())}, or remove it",
+                    )
+                )
+            window = draft.window if draft else call.window  # type: ignore[union-attr]
+            # Comment periods are Iranian calendar days, as intake counts them.
+            if not record.late and record.received.astimezone(IRAN_TIME).date() > window.closes:
+                problems.append(
+                    Problem(
+                        record.path,
+                        "late",
+                        f"is missing: the comment arrived after the period closed on {window.closes}",
+                        "add late: true (it is kept and shown as late)",
                     )
                 )
             version = draft.version_of(record) if draft else None

@@ -55,6 +55,8 @@ WITHHELD_REASONS = ("abuse", "personal-data", "spam", "off-topic", "duplicate-de
 REDACTION_KINDS = ("email", "phone", "national-id")
 # A comment is prose about one article; GitHub itself caps an issue body at 65,536 characters.
 MAX_COMMENT_CHARS = 20_000
+# Comment periods are calendar days in Iran (no daylight saving since 2022).
+IRAN_TIME = dt.timezone(dt.timedelta(hours=3, minutes=30))
 STATES = ("upcoming", "open", "closed")
 # A consultation's life as the public sees it: "closed" is closed and awaiting its report.
 LIFECYCLE = ("upcoming", "open", "closed", "reported")

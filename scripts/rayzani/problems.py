@@ -18,7 +18,8 @@ class Problem:
         shown = self.path
         if root is not None:
             with contextlib.suppress(ValueError):
-                shown = self.path.resolve().relative_to(root.resolve())
+                # Resolve the folders only: a linked record is named where it is, not where it points.
+                shown = (self.path.parent.resolve() / self.path.name).relative_to(root.resolve())
         where = f"{shown}: {self.field}" if self.field else str(shown)
         return f"{where}: {self.message}. Fix: {self.fix}"
 

@@ -22,7 +22,16 @@ import yaml
 from nacl.public import PublicKey
 
 from rayzani.intake.guard import guard_comment, guard_short, redact
-from rayzani.model import AGE_BANDS, CHANNELS, GENDERS, RESPONDENT_TYPES, Portal, Submission, Window
+from rayzani.model import (
+    AGE_BANDS,
+    CHANNELS,
+    GENDERS,
+    IRAN_TIME,
+    RESPONDENT_TYPES,
+    Portal,
+    Submission,
+    Window,
+)
 from rayzani.provinces import PROVINCES
 from rayzani.sealing import PERSONAL_FIELDS, read_public_key, seal
 from rayzani.settings import Settings
@@ -32,7 +41,6 @@ _PERSIAN_LETTERS = re.compile("[\u0600-\u06ff]")
 _LATIN_LETTERS = re.compile("[A-Za-z]")
 _PERSONAL_CHOICES = {"age_band": AGE_BANDS, "gender": GENDERS, "province": tuple(PROVINCES)}
 MAX_CONTACT_CHARS = 200
-IRAN_TIME = dt.timezone(dt.timedelta(hours=3, minutes=30))
 
 
 @dataclass
