@@ -140,12 +140,6 @@ VERSION_EN_FIELDS = {
 }
 
 
-def _domain(value: Any) -> str | None:
-    if not isinstance(value, dict) or set(value) != {"id", "name"}:
-        return "must be a mapping with exactly `id:` and `name:`"
-    return s.slug(value["id"]) or s.text(value["name"])
-
-
 CALL_FIELDS = {
     "title": F(s.text, "the call's title"),
     "kind": F(s.one_of(CALL_KINDS), "consultation or crowdsourcing"),
@@ -154,7 +148,7 @@ CALL_FIELDS = {
     "opens": F(s.date, "a date like 2026-11-01"),
     "closes": F(s.date, "a date like 2026-12-01"),
     "draft": F(s.slug, "the slug of a draft under content/drafts/", required=False),
-    "domains": F(s.list_of(_domain), "a list of `{id: slug, name: text}`", required=False),
+    "domains": F(s.list_of(s.named_id), "a list of `{id: slug, name: text}`", required=False),
     "channels": F(s.list_of(s.one_of(CHANNELS)), f"a list of: {', '.join(CHANNELS)}"),
     "organiser": F(s.text, "who runs the call"),
     "demo": F(s.boolean, "true or false", required=False),

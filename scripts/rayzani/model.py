@@ -200,7 +200,12 @@ class Draft:
     versions: tuple[Version, ...] = ()
 
     def text(self, lang: str) -> DraftText:
-        return self.texts.get(lang, self.texts["fa"])
+        return self.current.text(lang)
+
+    @cached_property
+    def current(self) -> Version:
+        """The text under consultation now: the last version."""
+        return self.history()[-1]
 
     def history(self) -> tuple[Version, ...]:
         """The versions, oldest first (a draft loaded without any is its own only version)."""
@@ -228,10 +233,10 @@ class Draft:
 
     @property
     def articles(self) -> tuple[Article, ...]:
-        return self.texts["fa"].articles
+        return self.current.articles
 
     def anchors(self) -> set[str]:
-        return {a for article in self.articles for a in article.anchors()}
+        return self.current.anchors()
 
     def article_of(self, section: str | None) -> Article | None:
         """The article an anchor belongs to; an anchor a later version removed finds its old article."""
@@ -240,7 +245,7 @@ class Draft:
     @cached_property
     def _by_anchor(self) -> dict[str, Article]:
         found: dict[str, Article] = {}
-        for version in (self, *reversed(self.history())):
+        for version in reversed(self.history()):  # the newest text first
             for article in version.articles:
                 for anchor in article.anchors():
                     found.setdefault(anchor, article)

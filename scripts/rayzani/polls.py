@@ -19,15 +19,9 @@ F = s.Field
 REJECTION_REASONS = ("late", "early", "duplicate")
 
 
-def _option(value: Any) -> str | None:
-    if not isinstance(value, dict) or set(value) != {"id", "name"}:
-        return "must be a mapping with exactly `id:` and `name:`"
-    return s.slug(value["id"]) or s.text(value["name"])
-
-
 POLL_FIELDS = {
     "question": F(s.text, "the question put to the vote"),
-    "options": F(s.list_of(_option), "a list of `{id: slug, name: text}`, at least two"),
+    "options": F(s.list_of(s.named_id), "a list of `{id: slug, name: text}`, at least two"),
 }
 
 

@@ -89,6 +89,13 @@ def localized(value: Any) -> str | None:
     return None
 
 
+def named_id(value: Any) -> str | None:
+    """A `{id: slug, name: text}` entry: a call's domain, a poll's option, a scoring criterion."""
+    if not isinstance(value, dict) or set(value) != {"id", "name"}:
+        return "must be a mapping with exactly `id:` and `name:`"
+    return slug(value["id"]) or text(value["name"])
+
+
 def check_mapping(data: Any, fields: dict[str, Field], path: Path, prefix: str = "") -> list[Problem]:
     """Check a mapping against declared fields: unknown keys, missing keys, types."""
     where = prefix.rstrip(".") or "(top level)"
