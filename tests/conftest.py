@@ -110,6 +110,21 @@ class Repo:
         return path
 
 
+# A poll on the sample call: (question, first option's name, second option's name) per language.
+POLL = {"fa": ("موافقید؟", "موافقم", "مخالفم"), "en": ("Agree?", "Agree", "Disagree")}
+
+
+def add_poll(repo: Repo) -> None:
+    """Put a two-option poll (agree, disagree) on the sample call."""
+    for lang, (question, yes, no) in POLL.items():
+        repo.edit(
+            f"content/calls/sample.{lang}.md",
+            "channels:",
+            f"poll:\n  question: {question}\n  options:\n    - {{id: agree, name: {yes}}}\n"
+            f"    - {{id: disagree, name: {no}}}\nchannels:",
+        )
+
+
 @pytest.fixture
 def repo(tmp_path: Path) -> Repo:
     return Repo(tmp_path / "portal")

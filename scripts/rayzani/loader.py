@@ -43,7 +43,7 @@ from rayzani.model import (
     Window,
 )
 from rayzani.panels import check_criterion, check_decisions, check_scores, criteria_of, load_panels
-from rayzani.polls import check_poll, check_votes, load_vote, poll_of
+from rayzani.polls import check_poll, check_vote_forms, check_votes, load_vote, poll_of
 from rayzani.problems import Problem
 from rayzani.settings import Settings
 from rayzani.text import normalise, to_ascii_digits
@@ -965,6 +965,27 @@ def _check_anchor_reuse(portal: Portal, problems: list[Problem]) -> None:
                     )
 
 
+def _read_issue_forms(root: Path, problems: list[Problem]) -> dict[Path, Any]:
+    """The issue forms intake reads (GitHub takes .yml and .yaml), to check them against the content."""
+    folder = root / ".github" / "ISSUE_TEMPLATE"
+    forms: dict[Path, Any] = {}
+    for path in sorted([*folder.glob("*.yml"), *folder.glob("*.yaml")]):
+        if path.stem == "config":
+            continue
+        try:
+            forms[path] = read_yaml(path)
+        except (yaml.YAMLError, UnicodeDecodeError) as error:
+            problems.append(
+                Problem(
+                    path,
+                    "",
+                    f"is not valid YAML: {str(error).splitlines()[0]}",
+                    "fix the YAML syntax; GitHub shows no form for a file it cannot read",
+                )
+            )
+    return forms
+
+
 def load_portal(root: Path, settings: Settings, today: dt.date | None = None) -> tuple[Portal, list[Problem]]:
     """Load and validate the whole repository as it stands on `today` (default: the real today).
 
@@ -1007,6 +1028,7 @@ def load_portal(root: Path, settings: Settings, today: dt.date | None = None) ->
     _check_references(portal, root, problems)
     check_decisions(portal, problems, today)
     check_votes(portal, problems)
+    check_vote_forms(_read_issue_forms(root, problems), portal, problems)
     _check_changes(portal, problems)
     _check_anchor_reuse(portal, problems)
     return portal, problems

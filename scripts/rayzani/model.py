@@ -411,6 +411,8 @@ class Vote:
     author: Author
     late: bool = False
     demo: bool = False
+    # SHA-256 of the option (and any words) as received: a re-delivered, edited ballot shows.
+    text_sha256: str | None = None
 
 
 @dataclass

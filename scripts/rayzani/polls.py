@@ -9,7 +9,18 @@ from pathlib import Path
 from typing import Any
 
 from rayzani import schema as s
-from rayzani.model import CHANNELS, LANGS, Author, Call, Domain, Localized, Poll, Portal, Vote
+from rayzani.model import (
+    CHANNELS,
+    LANGS,
+    REDACTION_KINDS,
+    Author,
+    Call,
+    Domain,
+    Localized,
+    Poll,
+    Portal,
+    Vote,
+)
 from rayzani.problems import Problem
 from rayzani.text import normalise
 
@@ -63,6 +74,31 @@ def poll_of(fa: dict, en: dict, en_path: Path, problems: list[Problem]) -> Poll 
     )
 
 
+def option_label(option: Domain) -> str:
+    """How an issue form lists an option: "دو هفته / Two weeks", like the form's other choices."""
+    return f"{option.name.fa} / {option.name.get('en')}"
+
+
+def _comparable(value: str) -> str:
+    return " ".join(normalise(value).split()).casefold()
+
+
+def find_option(poll: Poll, value: str | None) -> Domain | None:
+    """The option a channel delivered: its id, its issue-form label, or its name in either language.
+
+    GitHub writes a dropdown's chosen label into the issue, and a form tool exports whatever its
+    own choice was called, so every way of naming an option is read back to its one id.
+    """
+    wanted = _comparable(value or "")
+    if not wanted:
+        return None
+    for option in poll.options:
+        names = (option.id, option_label(option), option.name.fa, option.name.get("en"))
+        if wanted in {_comparable(name) for name in names}:
+            return option
+    return None
+
+
 def _not_empty_mapping(value: Any) -> str | None:
     return None if isinstance(value, dict) else "must be a mapping"
 
@@ -80,7 +116,11 @@ VOTE_FIELDS = {
     "sealed": F(s.text, "the base64 sealed box of personal data", required=False),
     "late": F(s.boolean, "true or false", required=False),
     "demo": F(s.boolean, "true or false", required=False),
-    "text_sha256": F(s.text, "the SHA-256 of the text as received", required=False),
+    "text_sha256": F(s.text, "the SHA-256 of the option and words as received", required=False),
+    # What intake removed from the participant's words (or name) before recording them.
+    "redactions": F(
+        s.list_of(s.one_of(REDACTION_KINDS)), f"a list of: {', '.join(REDACTION_KINDS)}", required=False
+    ),
 }
 
 
@@ -116,6 +156,7 @@ def load_vote(data: dict, path: Path, author_fields: dict[str, s.Field]) -> tupl
         author=Author(type=a["type"], id=a["id"], name=a.get("name"), organisation=a.get("organisation")),
         late=bool(data.get("late", False)),
         demo=bool(data.get("demo", False)),
+        text_sha256=data.get("text_sha256"),
     )
     return vote, []
 
@@ -155,6 +196,58 @@ def check_votes(portal: Portal, problems: list[Problem]) -> None:
                         f"use one of: {ids}",
                     )
                 )
+
+
+def check_vote_forms(forms: dict[Path, Any], portal: Portal, problems: list[Problem]) -> None:
+    """A vote issue form offers exactly its call's poll options: no ballot is refused for a stale label.
+
+    A vote form is an issue form with a `vote` dropdown; its `call` input names the call by its
+    default `value`. The dropdown's options are the poll's `option_label`s, in the poll's order.
+    """
+    for path, data in forms.items():
+        fields = {
+            item.get("id"): item
+            for item in (data.get("body") or [] if isinstance(data, dict) else [])
+            if isinstance(item, dict)
+        }
+        vote = fields.get("vote")
+        if vote is None:
+            continue
+        attributes = vote.get("attributes") or {}
+        if vote.get("type") != "dropdown" or attributes.get("multiple"):
+            problems.append(
+                Problem(
+                    path,
+                    "body.vote",
+                    "must be a single-choice dropdown",
+                    "write `type: dropdown` without `multiple`",
+                )
+            )
+            continue
+        slug = str(((fields.get("call") or {}).get("attributes") or {}).get("value") or "").strip()
+        call = portal.calls.get(slug)
+        if call is None or call.poll is None:
+            polls = ", ".join(c.slug for c in portal.calls.values() if c.poll) or "none"
+            problems.append(
+                Problem(
+                    path,
+                    "body.call.attributes.value",
+                    f"is {slug!r}, which is not a call with a poll (calls with a poll: {polls})",
+                    "set it to the slug of the call whose poll this form votes in, or delete the form",
+                )
+            )
+            continue
+        expected = [option_label(o) for o in call.poll.options]
+        given = [str(o.get("label") if isinstance(o, dict) else o) for o in attributes.get("options") or []]
+        if given != expected:
+            problems.append(
+                Problem(
+                    path,
+                    "body.vote.attributes.options",
+                    f"do not match the poll of {call.slug!r}",
+                    "list exactly these options, in this order: " + "; ".join(f'"{e}"' for e in expected),
+                )
+            )
 
 
 @dataclass

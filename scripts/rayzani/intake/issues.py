@@ -1,4 +1,4 @@
-"""Issue-form intake: each issue made from a form becomes one record, and the participant is told.
+"""Issue-form intake: each issue made from a form (a comment, an idea, a vote) becomes one record.
 
 Replies are idempotent: intake labels a recorded issue `recorded` and replies only to issues
 without that label; a rejection or an ignored edit is answered once per version of the text
@@ -50,6 +50,8 @@ def incoming_from_issue(forge: Forge, form: IssueForm, issue: FormIssue) -> tupl
     incoming.interest = text("interest")
     kind = text("type")
     incoming.author_type = option_value(kind) if kind else None
+    if form.field("vote") is not None:
+        incoming.vote = text("vote") or ""  # the dropdown's label; the writer reads it back to an option
     return incoming, None
 
 
@@ -95,7 +97,7 @@ def _answer(forge: Forge, writer: RecordWriter, issue: FormIssue, outcome: Outco
     elif outcome.status == "duplicate" and outcome.edited:
         tag = marker("edit-ignored", outcome.text_sha256 or "")
         if not has_marker(forge, number, tag):
-            forge.reply(number, edit_ignored_reply(writer.permalink(outcome.incoming.source)) + tag)
+            forge.reply(number, edit_ignored_reply(outcome, writer.permalink(outcome.incoming.source)) + tag)
     elif outcome.status == "rejected":
         # One answer per version of the issue: an edit that is still wrong is answered again.
         tag = marker("rejected", text_hash(issue.body))

@@ -2,7 +2,7 @@
 
 Every channel (issue forms, web-form exports, and later pull requests, email, paper) turns what
 it received into an `Incoming` and hands it to `RecordWriter.record`, which returns what
-happened. Idempotence is by `source`: a comment whose source is already recorded is a
+happened. Idempotence is by `source`: a comment or vote whose source is already recorded is a
 duplicate and nothing is written (an edited original does not rewrite the record).
 """
 
@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 from nacl.public import PublicKey
 
-from rayzani.intake.guard import guard_comment, guard_short, redact
+from rayzani.intake.guard import Guarded, guard_comment, guard_short, redact, text_hash
 from rayzani.model import (
     AGE_BANDS,
     CHANNELS,
@@ -30,8 +30,10 @@ from rayzani.model import (
     RESPONDENT_TYPES,
     Portal,
     Submission,
+    Vote,
     Window,
 )
+from rayzani.polls import find_option, option_label
 from rayzani.provinces import PROVINCES
 from rayzani.sealing import PERSONAL_FIELDS, read_public_key, seal
 from rayzani.settings import Settings
@@ -61,17 +63,21 @@ class Incoming:
     organisation: str | None = None
     interest: str | None = None
     personal: dict[str, str] = field(default_factory=dict)  # sealed, never written in clear
+    # A ballot: the option as delivered (an id, a form label or a name); "" when none was chosen.
+    # None for a comment. `target` is then the call that holds the poll.
+    vote: str | None = None
 
 
 @dataclass(frozen=True)
 class Rejection:
     """Why a comment cannot be recorded: a code (for the bilingual reply) and the detail."""
 
-    code: (
-        str  # missing, unknown-target, unknown-section, unknown-domain, not-open, empty, too-long, bad-value
-    )
+    # missing, unknown-target, unknown-section, unknown-domain, not-open, empty, too-long, bad-value,
+    # no-poll, unknown-option
+    code: str
     field: str
     detail: str = ""
+    choices: str = ""  # what would have been accepted, for the participant's reply
 
 
 @dataclass
@@ -160,9 +166,11 @@ class RecordWriter:
         self.portal = portal
         self.site_url = site_url.rstrip("/") + "/" if site_url else ""
         self._public_key: PublicKey | None = None
-        self.recorded: dict[str, Submission | _Recorded] = {
+        # Comments and votes share one source space: a ballot delivered again is a duplicate too.
+        self.recorded: dict[str, Submission | Vote | _Recorded] = {
             r.source: r for records in portal.submissions.values() for r in records
         }
+        self.recorded.update({v.source: v for votes in portal.votes.values() for v in votes})
         # Each discussion in arrival order (kept sorted), and which discussion each record is in:
         # the page a comment lands on, hence its permanent link, follows from its position.
         self._discussions: dict[tuple[str, str], list[tuple[dt.datetime, str]]] = {}
@@ -195,7 +203,9 @@ class RecordWriter:
         return article.anchor if article else "general"
 
     def record(self, incoming: Incoming) -> Outcome:
-        """Check and write one comment; never raises for bad input, returns the outcome."""
+        """Check and write one comment or vote; never raises for bad input, returns the outcome."""
+        if incoming.vote is not None:
+            return self._record_vote(incoming)
         guarded = guard_comment(incoming.body)
         known = self.recorded.get(incoming.source)
         if known is not None:
@@ -210,35 +220,16 @@ class RecordWriter:
         record, rejection, late = self._check(incoming, guarded.problem)
         if rejection is not None:
             return Outcome("rejected", incoming, rejection=rejection, text_sha256=guarded.sha256)
-        redactions = set(guarded.redactions)
-        author: dict[str, str] = {}
-        if incoming.author_id:
-            author["id"] = participant_id(incoming.author_id)
-        author["type"] = incoming.author_type or "individual"
-        for key, value in (
-            ("name", incoming.author_name),
-            ("organisation", incoming.organisation),
-            ("interest", incoming.interest),
-        ):
-            clean, kinds, problem = guard_short(value, key)
-            if problem:
-                return Outcome(
-                    "rejected",
-                    incoming,
-                    rejection=Rejection("too-long", key, str(len(value or ""))),
-                    text_sha256=guarded.sha256,
-                )
-            redactions |= set(kinds)
-            if clean:
-                author[key] = clean
+        author, kinds, rejection = self._author(incoming)
+        if rejection is not None:
+            return Outcome("rejected", incoming, rejection=rejection, text_sha256=guarded.sha256)
+        redactions = set(guarded.redactions) | set(kinds)
         record.update(
             language=language_of(guarded.text),
             body=guarded.text + "\n" if "\n" in guarded.text else guarded.text,
             author=author,
         )
-        personal = {k: v for k, v in incoming.personal.items() if k in PERSONAL_FIELDS and v}
-        if personal:
-            record["sealed"] = seal(personal, self.public_key)
+        self._seal(record, incoming)
         record["decision"] = {"status": self.portal.initial_status(record["target"])}
         if redactions:
             record["redactions"] = sorted(redactions)
@@ -257,6 +248,133 @@ class RecordWriter:
             redactions=tuple(sorted(redactions)),
             text_sha256=guarded.sha256,
         )
+
+    def _author(self, incoming: Incoming) -> tuple[dict[str, str], tuple[str, ...], Rejection | None]:
+        """The record's `author`, guarded like the text, with what was redacted from it."""
+        author: dict[str, str] = {}
+        if incoming.author_id:
+            author["id"] = participant_id(incoming.author_id)
+        author["type"] = incoming.author_type or "individual"
+        redactions: set[str] = set()
+        for key, value in (
+            ("name", incoming.author_name),
+            ("organisation", incoming.organisation),
+            ("interest", incoming.interest),
+        ):
+            clean, kinds, problem = guard_short(value, key)
+            if problem:
+                return {}, (), Rejection("too-long", key, str(len(value or "")))
+            redactions |= set(kinds)
+            if clean:
+                author[key] = clean
+        return author, tuple(sorted(redactions)), None
+
+    def _seal(self, record: dict[str, Any], incoming: Incoming) -> None:
+        personal = {k: v for k, v in incoming.personal.items() if k in PERSONAL_FIELDS and v}
+        if personal:
+            record["sealed"] = seal(personal, self.public_key)
+
+    @staticmethod
+    def _check_values(incoming: Incoming) -> Rejection | None:
+        """The respondent type and the personal data, each one of its allowed values."""
+        if incoming.author_type and incoming.author_type not in RESPONDENT_TYPES:
+            return Rejection("bad-value", "type", incoming.author_type)
+        for key, value in incoming.personal.items():
+            choices = _PERSONAL_CHOICES.get(key)
+            if value and choices and value not in choices:
+                return Rejection("bad-value", key, value)
+            if key == "contact" and value and len(value) > MAX_CONTACT_CHARS:
+                return Rejection("too-long", key, str(len(value)))
+        return None
+
+    def _record_vote(self, incoming: Incoming) -> Outcome:
+        """Check and write one vote in a call's poll, with the same guarantees as a comment."""
+        words = guard_comment(incoming.body) if incoming.body and incoming.body.strip() else None
+        # What was delivered: the option and any words, so that an edited re-delivery shows.
+        digest = text_hash(f"{incoming.vote or ''}\n{incoming.body or ''}")
+        known = self.recorded.get(incoming.source)
+        if known is not None:
+            return Outcome(
+                "duplicate",
+                incoming,
+                record_id=known.id,
+                path=known.path,
+                recorded_sha256=known.text_sha256,
+                text_sha256=digest,
+            )
+        record, rejection, late = self._check_vote(incoming, words)
+        author: dict[str, str] = {}
+        kinds: tuple[str, ...] = ()
+        if rejection is None:
+            author, kinds, rejection = self._author(incoming)
+        if rejection is not None:
+            return Outcome("rejected", incoming, rejection=rejection, text_sha256=digest)
+        redactions = set(kinds)
+        if words is not None and words.text:
+            redactions |= set(words.redactions)
+            body = words.text + "\n" if "\n" in words.text else words.text
+            record.update(language=language_of(words.text), body=body)
+        record["author"] = author
+        self._seal(record, incoming)
+        if redactions:
+            record["redactions"] = sorted(redactions)
+        if late:
+            record["late"] = True
+        record["text_sha256"] = digest
+        path = self._write(record, incoming)
+        self.recorded[incoming.source] = _Recorded(record["id"], path, digest, incoming.received, vote=True)
+        return Outcome(
+            "new",
+            incoming,
+            record_id=record["id"],
+            path=path,
+            late=late,
+            redactions=tuple(sorted(redactions)),
+            text_sha256=digest,
+        )
+
+    def _check_vote(
+        self, incoming: Incoming, words: Guarded | None
+    ) -> tuple[dict[str, Any], Rejection | None, bool]:
+        """A vote's record fields, or why it cannot be recorded (nothing is written then)."""
+        if incoming.channel not in CHANNELS:
+            raise ValueError(f"unknown channel {incoming.channel!r}")
+        target = (incoming.target or "").strip().lower()
+        if not target:
+            return {}, Rejection("missing", "call"), False
+        call = self.portal.calls.get(target)
+        if call is None:
+            return {}, Rejection("unknown-target", "call", target), False
+        if call.poll is None:
+            return {}, Rejection("no-poll", "call", target), False
+        option = find_option(call.poll, incoming.vote)
+        if option is None:
+            choices = ", ".join(option_label(o) for o in call.poll.options)
+            if not (incoming.vote or "").strip():
+                return {}, Rejection("missing", "vote", choices=choices), False
+            return {}, Rejection("unknown-option", "vote", incoming.vote or "", choices), False
+        if not incoming.author_id:
+            # One vote per person is counted by this id: a ballot without it cannot be counted.
+            return {}, Rejection("missing", "participant_id"), False
+        rejection = self._check_values(incoming)
+        if rejection is None and words is not None and words.problem == "too-long":
+            rejection = Rejection("too-long", "comment", str(len(incoming.body or "")))
+        if rejection is not None:
+            return {}, rejection, False
+        day = incoming.received.astimezone(IRAN_TIME).date()
+        if day < call.window.opens:
+            return {}, Rejection("not-open", "call", call.window.opens.isoformat()), False
+        record: dict[str, Any] = {
+            "id": "",
+            "target": call.slug,
+            "vote": option.id,
+            # Stored in Iran time: the tally reads a vote's day from the record's own offset,
+            # and intake judges the period in Iranian calendar days; so both see the same day.
+            "received": incoming.received.astimezone(IRAN_TIME),
+            "channel": incoming.channel,
+            "source": incoming.source,
+        }
+        return record, None, day > call.window.closes
 
     def _check(
         self, incoming: Incoming, body_problem: str | None
@@ -286,14 +404,9 @@ class RecordWriter:
             if call.domain(domain) is None:
                 return {}, Rejection("unknown-domain", "domain", incoming.domain), False
             record["domain"] = domain
-        if incoming.author_type and incoming.author_type not in RESPONDENT_TYPES:
-            return {}, Rejection("bad-value", "type", incoming.author_type), False
-        for key, value in incoming.personal.items():
-            choices = _PERSONAL_CHOICES.get(key)
-            if value and choices and value not in choices:
-                return {}, Rejection("bad-value", key, value), False
-            if key == "contact" and value and len(value) > MAX_CONTACT_CHARS:
-                return {}, Rejection("too-long", key, str(len(value))), False
+        rejection = self._check_values(incoming)
+        if rejection is not None:
+            return {}, rejection, False
         if body_problem:
             detail = str(len(incoming.body or "")) if body_problem == "too-long" else ""
             return {}, Rejection(body_problem, "comment", detail), False
@@ -336,6 +449,8 @@ class RecordWriter:
         if known is None:
             return ""
         target = known.path.parent.name
+        if isinstance(known, Vote) or (isinstance(known, _Recorded) and known.vote):
+            return f"{self.site_url}calls/{target}/poll/"  # a vote is counted on the results page
         if target not in self.portal.drafts:
             return f"{self.site_url}calls/{target}/#c-{known.id}"
         key = self._discussion_of.get((target, known.id))
@@ -360,3 +475,4 @@ class _Recorded:
     path: Path
     text_sha256: str
     received: dt.datetime
+    vote: bool = False

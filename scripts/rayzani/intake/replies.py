@@ -14,9 +14,10 @@ def _both(key: str, **values: object) -> str:
 
 
 def recorded_reply(outcome: Outcome, permalink: str) -> str:
-    parts = [_both("intake_recorded", link=permalink)]
+    vote = outcome.incoming.vote is not None
+    parts = [_both("intake_vote_recorded" if vote else "intake_recorded", link=permalink)]
     if outcome.late:
-        parts.append(_both("intake_late"))
+        parts.append(_both("intake_vote_late" if vote else "intake_late"))
     if outcome.redactions:
         parts += [
             translate(
@@ -31,12 +32,19 @@ def recorded_reply(outcome: Outcome, permalink: str) -> str:
     return "\n\n".join(parts) + "\n\n"
 
 
-def edit_ignored_reply(permalink: str) -> str:
-    return _both("intake_edit_ignored", link=permalink) + "\n\n"
+def edit_ignored_reply(outcome: Outcome, permalink: str) -> str:
+    key = "intake_vote_edit_ignored" if outcome.incoming.vote is not None else "intake_edit_ignored"
+    return _both(key, link=permalink) + "\n\n"
 
 
 def rejection_text(rejection: Rejection, lang: str) -> str:
-    return translate(f"intake_reject_{rejection.code}", lang, field=rejection.field, detail=rejection.detail)
+    return translate(
+        f"intake_reject_{rejection.code}",
+        lang,
+        field=rejection.field,
+        detail=rejection.detail,
+        choices=rejection.choices,
+    )
 
 
 def rejected_reply(rejection: Rejection) -> str:
