@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO, Repo, rayzani
+from conftest import REPO, Repo, add_poll, rayzani
 
 from rayzani.builder import load_project
 from rayzani.sealing import read_private_key, unseal
@@ -214,3 +214,102 @@ def test_a_withheld_comment_with_its_reason_is_valid(portal):
     assert load_project(portal.root).problems == []
     (record,) = load_project(portal.root).portal.comments_on("sample")
     assert record.publication.withheld and record.publication.reason == "abuse"
+
+
+BALLOT = ["row_id", "submitted_at", "draft", "vote", "participant_id", "comment", "respondent_type",
+          "age_band", "gender", "province", "contact"]  # fmt: skip
+
+
+def ballot(n: int, vote: str, voter: str, day: str = "2026-11-12", **values: str) -> dict[str, str]:
+    return {"row_id": f"b{n}", "submitted_at": f"{day} 10:00:00", "draft": "sample", "vote": vote,
+            "participant_id": voter, "respondent_type": "individual"} | values  # fmt: skip
+
+
+def write_ballots(path: Path, rows: list[dict[str, str]], columns: list[str] = BALLOT) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns)
+        writer.writeheader()
+        writer.writerows({k: v for k, v in r.items() if k in columns} for r in rows)
+    return path
+
+
+def vote_records(portal: Repo) -> dict[str, dict]:
+    return {k: v for k, v in form_records(portal).items() if "vote" in v}
+
+
+def test_a_ballot_export_writes_vote_records_once_sealed_and_marked_late(portal, capsys):
+    add_poll(portal)
+    mapping = portal.write("ballot.yml", "form: poll-2026\nballot: true\n")
+    rows = [
+        ballot(1, "agree", "p1", age_band="30-44", province="isfahan", contact="p1@example.org"),
+        ballot(2, "Disagree", "p2"),  # the option's English name, as the form tool called it
+        ballot(3, "مخالفم", "p1", "2026-11-14"),  # p1 votes again: kept, counted once
+        ballot(4, "agree", "p3", "2026-12-02", comment="Write to me: p3@example.org"),  # after the close
+        ballot(5, "maybe", "p4"),
+        ballot(6, "agree", ""),
+        ballot(7, "", "p5"),
+        ballot(8, "disagree", "p6@example.org"),
+    ]
+    export = write_ballots(portal.root / "ballots.csv", rows)
+    assert intake_form(portal, export, "--mapping", str(mapping)) == 0
+    out = capsys.readouterr().out
+    assert "5 new, 0 duplicate" in out and "3 rejected; 1 late" in out
+    assert (
+        "row 5: “maybe” is not one of this poll's options. The options are: موافقم / Agree, مخالفم / Disagree"
+        in out
+    )
+    assert "row 6: The part “participant_id” is empty, and it is required." in out
+    assert "row 7: The part “vote” is empty, and it is required." in out
+    found = vote_records(portal)
+    assert set(found) == {"form-b1", "form-b2", "form-b3", "form-b4", "form-b8"}
+    assert [found[f"form-b{n}"]["vote"] for n in (1, 2, 3, 4)] == ["agree", "disagree", "disagree", "agree"]
+    first = found["form-b1"]
+    assert first["source"] == "form:poll-2026:b1" and first["author"] == {"id": "p1", "type": "individual"}
+    text = (portal.root / "submissions" / "sample" / "form-b1.yml").read_text(encoding="utf-8")
+    assert "p1@example.org" not in text and "isfahan" not in text and "30-44" not in text
+    opened = unseal(first["sealed"], read_private_key(portal.root, load_project(portal.root).settings))
+    assert opened.province == "isfahan" and opened.contact == "p1@example.org"
+    assert found["form-b4"]["late"] is True and "late" not in first
+    assert "p3@example.org" not in found["form-b4"]["body"] and found["form-b4"]["redactions"] == ["email"]
+    assert found["form-b8"]["author"]["id"].startswith("pid:")  # an email as the id is hashed
+    project = load_project(portal.root)
+    assert project.problems == []
+    assert [r.id for r in project.portal.comments_on("sample")] == ["c1"]  # votes are not comments
+
+    before = {p.name: p.read_bytes() for p in (portal.root / "submissions" / "sample").glob("*.yml")}
+    assert intake_form(portal, export, "--mapping", str(mapping)) == 0
+    assert "0 new, 5 duplicate" in capsys.readouterr().out
+    after = {p.name: p.read_bytes() for p in (portal.root / "submissions" / "sample").glob("*.yml")}
+    assert after == before
+
+
+def test_a_comment_export_may_carry_votes_in_its_vote_column(portal):
+    add_poll(portal)
+    rows = [row(1), row(2, participant_id="p2") | {"vote": "agree"}]
+    with (portal.root / "export.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=[*COLUMNS, "vote"])
+        writer.writeheader()
+        writer.writerows(rows)
+    assert intake_form(portal, portal.root / "export.csv") == 0
+    found = form_records(portal)
+    assert "vote" not in found["form-1"] and found["form-1"]["decision"] == {"status": "pending"}
+    assert found["form-2"]["vote"] == "agree" and "decision" not in found["form-2"]
+    assert load_project(portal.root).problems == []
+
+
+def test_a_ballot_export_without_its_vote_column_writes_nothing(portal, capsys):
+    add_poll(portal)
+    mapping = portal.write("ballot.yml", "ballot: true\ncolumns:\n  vote: Your choice\n")
+    columns = [c for c in BALLOT if c != "vote"]
+    export = write_ballots(portal.root / "ballots.csv", [ballot(1, "agree", "p1")], columns)
+    before = sorted((portal.root / "submissions").rglob("*"))
+    assert intake_form(portal, export, "--mapping", str(mapping)) == 2
+    assert "a ballot export needs the column 'Your choice' (vote)" in capsys.readouterr().err
+    assert sorted((portal.root / "submissions").rglob("*")) == before
+
+
+def test_a_vote_in_a_call_without_a_poll_is_refused(portal, capsys):
+    export = write_ballots(portal.root / "ballots.csv", [ballot(1, "agree", "p1")])
+    assert intake_form(portal, export) == 0
+    assert "row 1: The call “sample” holds no poll." in capsys.readouterr().out
+    assert form_records(portal) == {}

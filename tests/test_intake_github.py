@@ -442,3 +442,35 @@ def test_a_vote_form_that_drifts_from_its_poll_stops_validation_and_intake(porta
     (problem,) = [p.format(portal.root) for p in load_project(portal.root).problems]
     assert "vote.yml: body.call.attributes.value: is 'old-call', which is not a call with a poll" in problem
     assert "(calls with a poll: sample)" in problem
+
+
+def test_the_poll_results_page_counts_the_votes_intake_recorded(portal, ballots):
+    """Votes by issue (the `ballots` fixture) and by form export, built after the close."""
+    assert intake(portal, ballots) == 0
+    export = portal.write(
+        "ballots.csv",
+        """\
+        row_id,submitted_at,draft,vote,participant_id
+        1,2026-11-12 10:00:00,sample,Agree,p1
+        2,2026-11-13 10:00:00,sample,مخالفم,p2
+        3,2026-11-14 10:00:00,sample,disagree,p1
+        4,2026-11-15 10:00:00,sample,agree,p4
+        5,2026-12-03 10:00:00,sample,disagree,p3
+        """,
+    )
+    assert rayzani(["--root", str(portal.root), "intake", "form", str(export)]) == 0
+    site = portal.root / "site"
+    assert (
+        rayzani(["--root", str(portal.root), "build", "--site-dir", str(site), "--date", "2026-12-05"]) == 0
+    )
+    html = (site / "en" / "calls" / "sample" / "poll" / "index.html").read_text(encoding="utf-8")
+    # Counted: by issue sara (agree) and omid (disagree); by form p1 (agree), p2 (disagree), p4 (agree).
+    # Not counted: sara's and p1's second votes (duplicate), reza's and p3's (late).
+    assert " ".join(element(html, "option-agree")[1].split()) == "Agree 3 60%"
+    assert " ".join(element(html, "option-disagree")[1].split()) == "Disagree 2 40%"
+    _, table = element(html, "poll-results")
+    assert "Total 5" in " ".join(table.split())
+    _, rejected = element(html, "poll-rejected")
+    assert "Votes not counted (4)" in rejected and "2 late" in rejected and "2 duplicate" in rejected
+    persian = (site / "calls" / "sample" / "poll" / "index.html").read_text(encoding="utf-8")
+    assert " ".join(element(persian, "option-agree")[1].split()) == "موافقم ۳ ۶۰٪"

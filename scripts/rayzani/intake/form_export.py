@@ -11,6 +11,12 @@ form tool's export is read through a mapping file (YAML):
       comment: "Your comment"
     values:                     # field: {the export's value: Rayzani's value}
       respondent_type: {"Citizen": individual}
+    ballot: true                # every row is a vote in a call's poll (see below)
+
+A row whose `vote` column holds an option (its id, or its name in either language) is a vote
+in the poll of the call named in `draft`; the others are comments. A ballot export
+(`ballot: true`) holds votes only: a row without an option is refused, and the export must
+have the `vote` and `participant_id` columns, or nothing is imported.
 
 Idempotence is by the export's row id (or, for a tool without one, a hash of the row's
 content): re-importing the same or a later, longer export adds only rows not yet recorded.
@@ -47,6 +53,7 @@ FIELDS = (
     "gender",
     "province",
     "contact",
+    "vote",
 )
 PERSONAL = ("age_band", "gender", "province", "contact")
 _YES = {"yes", "true", "1", "on", "y", "checked", "بله", "آری"}
@@ -58,6 +65,7 @@ class FormMapping:
     timezone: dt.tzinfo = dt.timezone(dt.timedelta(hours=3, minutes=30))
     columns: dict[str, str] = field(default_factory=lambda: {f: f for f in FIELDS})
     values: dict[str, dict[str, str]] = field(default_factory=dict)
+    ballot: bool = False  # every row is a vote
 
 
 class ExportError(ValueError):
@@ -69,9 +77,14 @@ def load_mapping(path: Path | None) -> FormMapping:
     if path is None:
         return mapping
     data = read_yaml(path) or {}
-    unknown = set(data) - {"form", "timezone", "columns", "values"}
+    unknown = set(data) - {"form", "timezone", "columns", "values", "ballot"}
     if unknown:
-        raise ExportError(f"{path}: unknown key(s) {sorted(unknown)}; known: form, timezone, columns, values")
+        raise ExportError(
+            f"{path}: unknown key(s) {sorted(unknown)}; known: form, timezone, columns, values, ballot"
+        )
+    if not isinstance(data.get("ballot", False), bool):
+        raise ExportError(f"{path}: ballot must be true or false")
+    mapping.ballot = data.get("ballot", False)
     columns = data.get("columns") or {}
     wrong = set(columns) - set(FIELDS)
     if wrong:
@@ -140,6 +153,8 @@ def _row_incoming(row: dict[str, str], mapping: FormMapping, default_target: str
         organisation=value("organisation") or None,
         interest=value("interest") or None,
         personal={k: value(k) for k in PERSONAL if value(k)},
+        # In a ballot every row is a vote, even one whose option was left empty (it is refused).
+        vote=value("vote") if mapping.ballot or value("vote") else None,
     )
 
 
@@ -169,6 +184,15 @@ def import_export(
 ) -> Iterator[RowOutcome]:
     """Record every row of an export; yields what happened to each, in order."""
     rows = read_rows(path)
+    if mapping.ballot and rows:
+        # Checked before any row is recorded: a ballot without these columns is the wrong file.
+        header = set().union(*rows)
+        for name in ("vote", "participant_id"):
+            if mapping.columns[name] not in header:
+                raise ExportError(
+                    f"{path}: a ballot export needs the column {mapping.columns[name]!r} ({name}); "
+                    "map it under `columns:` in the mapping file"
+                )
     for number, row in enumerate(rows, start=1):
         incoming = _row_incoming(row, mapping, default_target)
         if incoming.received is _NO_TIME:
