@@ -230,6 +230,8 @@ def test_intake_workflow_has_least_privilege_and_never_interpolates_event_text()
     assert data["permissions"] == {}
     assert data["concurrency"]["cancel-in-progress"] is False
     record, notify = data["jobs"]["record"], data["jobs"]["notify"]
+    for label in ("comment", "idea", "vote"):  # every form's issues start a run as they arrive
+        assert f"labels.*.name, '{label}')" in record["if"]
     assert record["permissions"] == {"contents": "write", "issues": "write", "pull-requests": "write"}
     assert notify["permissions"] == {"contents": "read", "issues": "write"}
     for job in (record, notify):
