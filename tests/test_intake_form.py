@@ -249,11 +249,13 @@ def test_a_ballot_export_writes_vote_records_once_sealed_and_marked_late(portal,
         ballot(6, "agree", ""),
         ballot(7, "", "p5"),
         ballot(8, "disagree", "p6@example.org"),
+        ballot(9, "agree", "p7", "2026-10-20"),  # before the call opened
     ]
     export = write_ballots(portal.root / "ballots.csv", rows)
     assert intake_form(portal, export, "--mapping", str(mapping)) == 0
     out = capsys.readouterr().out
-    assert "5 new, 0 duplicate" in out and "3 rejected; 1 late" in out
+    assert "5 new, 0 duplicate" in out and "4 rejected; 1 late" in out
+    assert "row 9: This call's poll has not opened yet (it opens 2026-11-01)." in out
     assert (
         "row 5: “maybe” is not one of this poll's options. The options are: موافقم / Agree, مخالفم / Disagree"
         in out

@@ -73,7 +73,7 @@ class Rejection:
     """Why a comment cannot be recorded: a code (for the bilingual reply) and the detail."""
 
     # missing, unknown-target, unknown-section, unknown-domain, not-open, empty, too-long, bad-value,
-    # no-poll, unknown-option
+    # no-poll, unknown-option, poll-not-open
     code: str
     field: str
     detail: str = ""
@@ -363,7 +363,7 @@ class RecordWriter:
             return {}, rejection, False
         day = incoming.received.astimezone(IRAN_TIME).date()
         if day < call.window.opens:
-            return {}, Rejection("not-open", "call", call.window.opens.isoformat()), False
+            return {}, Rejection("poll-not-open", "call", call.window.opens.isoformat()), False
         record: dict[str, Any] = {
             "id": "",
             "target": call.slug,
