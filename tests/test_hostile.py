@@ -63,7 +63,7 @@ def render_record(repo: Repo, **fields: object) -> str:
     write_pages(project, today())
     cards = []
     for lang in ("fa", "en"):
-        text = (repo.root / f"build/docs/drafts/sample/comments/art-1/index.{lang}.md").read_text("utf-8")
+        text = (repo.root / f"build/framed/drafts/sample/comments/art-1/index.{lang}.html").read_text("utf-8")
         start = text.index('id="c-c1"')
         cards.append(text[start : text.index("</article>", start)])
     return "\n<!-- next language -->\n".join(cards)
@@ -176,7 +176,7 @@ def test_hostile_form_rows_are_recorded_inert_or_rejected_and_nothing_else_chang
     project = load_project(repo.root, today())
     assert project.problems == []
     write_pages(project, today())
-    page = (repo.root / "build/docs/drafts/sample/comments/art-1/index.fa.md").read_text("utf-8")
+    page = (repo.root / "build/framed/drafts/sample/comments/art-1/index.fa.html").read_text("utf-8")
     start = page.index(f'id="c-{hostile["id"]}"')
     assert_inert(page[start : page.index("</article>", start)])
 
@@ -234,7 +234,7 @@ def test_a_hand_written_comment_after_the_period_must_say_it_is_late_and_is_then
     assert project.problems == []
     write_pages(project, today())
     for lang, word in (("fa", "دیررس"), ("en", "late")):
-        page = (repo.root / f"build/docs/drafts/sample/comments/art-1/index.{lang}.md").read_text("utf-8")
+        page = (repo.root / f"build/framed/drafts/sample/comments/art-1/index.{lang}.html").read_text("utf-8")
         start = page.index('id="c-c1"')
         assert f'class="rz-late">{word}<' in page[start : page.index("</article>", start)]
 
@@ -258,7 +258,7 @@ def test_hostile_json_export_is_recorded_inert_and_a_malformed_one_changes_nothi
     assert project.problems == []
     write_pages(project, today())
     record_id = Path(next(iter(new))).stem
-    page = (repo.root / "build/docs/drafts/sample/comments/art-1/index.en.md").read_text("utf-8")
+    page = (repo.root / "build/framed/drafts/sample/comments/art-1/index.en.html").read_text("utf-8")
     start = page.index(f'id="c-{record_id}"')
     assert_inert(page[start : page.index("</article>", start)])
 
@@ -295,6 +295,6 @@ def test_an_issue_with_a_crafted_title_delivered_twice_gives_one_inert_record(re
     project = load_project(repo.root, today())
     assert project.problems == []
     write_pages(project, today())
-    page = (repo.root / "build/docs/drafts/sample/comments/art-1/index.fa.md").read_text("utf-8")
+    page = (repo.root / "build/framed/drafts/sample/comments/art-1/index.fa.html").read_text("utf-8")
     start = page.index('id="c-gh-1"')
     assert_inert(page[start : page.index("</article>", start)])

@@ -87,7 +87,9 @@ def test_an_anonymous_contribution_never_appears_under_the_persons_name(repo):
         encoding="utf-8"
     )
     assert "c1" in profile and "c2" not in profile
-    anonymous_card = (docs / "drafts/sample/comments/art-1/index.en.md").read_text(encoding="utf-8")
+    anonymous_card = (docs.parent / "framed/drafts/sample/comments/art-1/index.en.html").read_text(
+        encoding="utf-8"
+    )
     card = anonymous_card[anonymous_card.index('id="c-c2"') :]
     card = card[: card.index("</article>")]
     assert "علی آزمون" not in card and "Anonymous participant" in card

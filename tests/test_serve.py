@@ -19,7 +19,7 @@ def wait_for(condition, seconds: float = 10.0) -> bool:
 
 
 def test_saving_a_record_regenerates_its_page_and_reading_does_not(repo):
-    page = repo.root / "build/docs/drafts/sample/comments/art-1/index.fa.md"
+    page = repo.root / "build/framed/drafts/sample/comments/art-1/index.fa.html"
     observer, handler = watch(repo.root, today())
     try:
         assert page.is_file() and "نظر آزمایشی" in page.read_text(encoding="utf-8")

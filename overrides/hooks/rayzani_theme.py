@@ -17,6 +17,9 @@ What the YAML configuration cannot say without Python tags:
   (English) one winning, and with the language links of whatever page came last. The
   default language's rendering is kept, with the home pages as language links.
 
+- Framed pages (`rayzani.framing`): after each language is built, the discussion pages that
+  Rayzani rendered itself are set into the frame MkDocs built for them.
+
 MkDocs does not copy *.py files from a theme folder into the site.
 """
 
@@ -109,3 +112,20 @@ def on_post_template(output_content, template_name, config):
         elif config.site_dir in _default_404:
             return _default_404[config.site_dir]
     return output_content
+
+
+def on_post_build(config):
+    # Before mkdocs-static-i18n (-100) starts the next language's build. That build writes into
+    # the same site_dir, with the language's link ("/en/") as a prefix of every page.
+    from rayzani.framing import framed_dir, list_in_sitemap, stamp_framed_pages
+
+    plugin = _i18n(config)
+    lang, folder = str(config.theme.get("language") or "en"), Path(config.site_dir)
+    if plugin is not None:
+        lang = plugin.current_language
+        for language in plugin.config.languages:
+            if language.locale == lang and not language.default:
+                folder = folder / (language.link or "").strip("/")
+    keys = stamp_framed_pages(framed_dir(Path(config.docs_dir)), folder, lang)
+    # The sitemap (at the root, for both languages) lists each frame with its alternates.
+    list_in_sitemap(Path(config.site_dir), keys)

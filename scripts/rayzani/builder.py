@@ -7,6 +7,7 @@ means changing this file.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import subprocess
 import sys
@@ -15,10 +16,12 @@ from pathlib import Path
 
 import yaml
 
+from rayzani.framing import Framed, frame_pages, framed_dir, framed_path
 from rayzani.generate import generate, generate_files
 from rayzani.loader import load_portal, read_yaml
 from rayzani.model import Portal
 from rayzani.problems import Problem, ValidationFailed
+from rayzani.render_cache import RenderCache
 from rayzani.settings import Settings, load_settings, read_mkdocs_config
 
 DOCS_DIR = Path("build") / "docs"
@@ -60,27 +63,39 @@ def load_project(root: Path, today: dt.date | None = None) -> Project:
 
 
 def write_pages(project: Project, today: dt.date) -> tuple[int, int]:
-    """Generate every page into build/docs; touch only files whose text changed.
+    """Generate every page into build/docs (and framed pages into build/framed).
 
-    Returns (pages written, pages unchanged). Files no longer generated are removed, so a
-    deleted draft disappears from the site.
+    Touches only files whose text changed, and returns (pages written, pages unchanged).
+    Files no longer generated are removed, so a deleted draft disappears from the site.
     """
     if project.problems:
         raise ValidationFailed(project.problems)
     docs = project.root / DOCS_DIR
-    docs.mkdir(parents=True, exist_ok=True)
+    framed_root = framed_dir(docs)
     wanted: set[Path] = set()
-    written = unchanged = 0
-    site_url = str(read_mkdocs_config(project.config).get("site_url") or "")
-    for key, lang, markdown in generate(project.portal, project.settings, today, site_url):
-        path = docs / key / f"index.{lang}.md"
+    framed: list[tuple[str, str, str]] = []
+    counts = [0, 0]
+
+    def put(path: Path, text: str) -> None:
         wanted.add(path)
-        if path.is_file() and path.read_text(encoding="utf-8") == markdown:
-            unchanged += 1
-            continue
+        if path.is_file() and path.read_text(encoding="utf-8") == text:
+            counts[1] += 1
+            return
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(markdown, encoding="utf-8")
-        written += 1
+        path.write_text(text, encoding="utf-8")
+        counts[0] += 1
+
+    site_url = str(read_mkdocs_config(project.config).get("site_url") or "")
+    cache = RenderCache.for_project(project.root, today)
+    for key, lang, content in generate(project.portal, project.settings, today, site_url, cache):
+        if isinstance(content, Framed):
+            text = content.text()
+            put(framed_root / framed_path(key, lang), text)
+            framed.append((key, lang, hashlib.sha256(text.encode()).hexdigest()))
+        else:
+            put(docs / key / f"index.{lang}.md", content)
+    for key, lang, markdown in frame_pages(framed):
+        put(docs / key / f"index.{lang}.md", markdown)
     for relative, content in generate_files(project.portal, project.settings, today, site_url):
         path = docs / relative
         wanted.add(path)
@@ -88,10 +103,12 @@ def write_pages(project: Project, today: dt.date) -> tuple[int, int]:
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content)
-    for stale in docs.rglob("*"):
-        if stale.is_file() and stale not in wanted:
-            stale.unlink()
-    return written, unchanged
+    cache.prune()
+    for folder in (docs, framed_root):
+        for stale in folder.rglob("*"):
+            if stale.is_file() and stale not in wanted:
+                stale.unlink()
+    return counts[0], counts[1]
 
 
 def mkdocs_command(project: Project, *args: str) -> list[str]:

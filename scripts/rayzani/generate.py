@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 
 from rayzani.feeds import feed_files
+from rayzani.framing import Framed
 from rayzani.model import LANGS, Portal
 from rayzani.open_data import open_data_files
 from rayzani.pages import Site, core_pages
@@ -21,9 +22,11 @@ from rayzani.pages_panels import panel_pages
 from rayzani.pages_polls import poll_pages
 from rayzani.pages_reports import report_pages, report_pdf_files
 from rayzani.pages_versions import version_pages
+from rayzani.render_cache import RenderCache
 from rayzani.settings import Settings
 
-PageSource = Callable[[Site, str], Iterator[tuple[str, str]]]
+# A page is Markdown for MkDocs, or Framed: HTML Rayzani rendered itself (see rayzani.framing).
+PageSource = Callable[[Site, str], Iterator[tuple[str, str | Framed]]]
 FileSource = Callable[[Site], Iterator[tuple[str, bytes]]]
 
 PAGE_SOURCES: list[PageSource] = [
@@ -45,10 +48,10 @@ FILE_SOURCES: list[FileSource] = [
 
 
 def generate(
-    portal: Portal, settings: Settings, today: dt.date, site_url: str = ""
-) -> Iterator[tuple[str, str, str]]:
-    """Yield (page key, language, Markdown) for every page of the site."""
-    site = Site(portal, settings, today, site_url)
+    portal: Portal, settings: Settings, today: dt.date, site_url: str = "", cache: RenderCache | None = None
+) -> Iterator[tuple[str, str, str | Framed]]:
+    """Yield (page key, language, Markdown or framed HTML) for every page of the site."""
+    site = Site(portal, settings, today, site_url, cache)
     for lang in LANGS:
         for source in PAGE_SOURCES:
             for key, markdown in source(site, lang):

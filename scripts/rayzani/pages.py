@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from markupsafe import Markup
 
 from rayzani.dates import format_date
+from rayzani.framing import Framed
 from rayzani.model import (
     DECISION_STATUSES,
     LIFECYCLE,
@@ -34,6 +35,7 @@ from rayzani.model import (
     lifecycle_state,
 )
 from rayzani.render import render, translate
+from rayzani.render_cache import RenderCache
 from rayzani.sanitize import render_comment
 from rayzani.settings import Settings
 from rayzani.share import share_links
@@ -333,6 +335,11 @@ class Site:
     today: dt.date
     # The published site's address (mkdocs.yml `site_url`), for feeds and share links.
     site_url: str = ""
+    # HTML kept from earlier builds (rayzani build); None renders everything afresh.
+    cache: RenderCache | None = None
+
+    def cached_html(self, inputs: object, render_html: Callable[[], str]) -> str:
+        return self.cache.html(inputs, render_html) if self.cache else render_html()
 
     def url(self, key: str, lang: str) -> str:
         """Absolute address of a page in a language (root-relative when site_url is unset)."""
@@ -415,7 +422,7 @@ def draft_page(site: Site, draft: Draft, lang: str) -> str:
     )
 
 
-def discussion_pages(site: Site, draft: Draft, lang: str) -> Iterator[tuple[str, str]]:
+def discussion_pages(site: Site, draft: Draft, lang: str) -> Iterator[tuple[str, Framed]]:
     groups = discussions(draft, site.portal.comments_on(draft.slug))
     per_page = site.settings.comments_per_page
     text_articles = {fa.anchor: a for fa, a in zip(draft.articles, draft.text(lang).articles, strict=True)}
@@ -433,29 +440,32 @@ def discussion_pages(site: Site, draft: Draft, lang: str) -> Iterator[tuple[str,
         for page in range(1, total + 1):
             key = discussion_key(draft.slug, anchor, page)
             chunk = group.records[(page - 1) * per_page : page * per_page]
-            comments = [
-                draft_comment_view(draft, r, key, link(key, key, f"c-{r.id}"), lang, site.portal.panels)
-                for r in chunk
-            ]
-            yield (
-                key,
-                render(
-                    "discussion.md.j2",
-                    lang,
-                    draft=draft,
-                    text=draft.text(lang),
-                    label=label,
-                    comments=comments,
-                    page=page,
-                    pages=total,
-                    count=len(group.records),
-                    back=link(key, draft_key(draft.slug), anchor if anchor in text_articles else "")
-                    if removed is None
-                    else link(key, version_key(draft.slug, _last_version_with(draft, anchor).label), anchor),
-                    previous=link(key, discussion_key(draft.slug, anchor, page - 1)) if page > 1 else None,
-                    next=link(key, discussion_key(draft.slug, anchor, page + 1)) if page < total else None,
-                ),
+
+            def cards(key: str = key, chunk: list[Submission] = chunk) -> str:
+                views = [
+                    draft_comment_view(draft, r, key, link(key, key, f"c-{r.id}"), lang, site.portal.panels)
+                    for r in chunk
+                ]
+                return render("comment_list.html.j2", lang, comments=views)
+
+            heading = translate("discussion_of", lang, article=label)
+            body = render(
+                "discussion.html.j2",
+                lang,
+                draft=draft,
+                text=draft.text(lang),
+                label=label,
+                cards=Markup(site.cached_html(("discussion", key, lang, chunk), cards)),
+                page=page,
+                pages=total,
+                count=len(group.records),
+                back=link(key, draft_key(draft.slug), anchor if anchor in text_articles else "")
+                if removed is None
+                else link(key, version_key(draft.slug, _last_version_with(draft, anchor).label), anchor),
+                previous=link(key, discussion_key(draft.slug, anchor, page - 1)) if page > 1 else None,
+                next=link(key, discussion_key(draft.slug, anchor, page + 1)) if page < total else None,
             )
+            yield key, Framed(f"{heading.striptags()} | {draft.text(lang).title}", body)
 
 
 def _last_version_with(draft: Draft, anchor: str) -> Version:
@@ -647,7 +657,7 @@ def about_page(site: Site, lang: str) -> str:
     return render("about.md.j2", lang, days=site.settings.min_comment_days, statuses=statuses)
 
 
-def core_pages(site: Site, lang: str) -> Iterator[tuple[str, str]]:
+def core_pages(site: Site, lang: str) -> Iterator[tuple[str, str | Framed]]:
     """Home, archive, about, every draft with its discussions, every call."""
     yield "", home_page(site, lang)
     yield "consultations/", consultations_page(site, lang)
