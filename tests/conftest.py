@@ -6,6 +6,7 @@ import datetime as dt
 import shutil
 import sys
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -123,6 +124,15 @@ def add_poll(repo: Repo) -> None:
             f"poll:\n  question: {question}\n  options:\n    - {{id: agree, name: {yes}}}\n"
             f"    - {{id: disagree, name: {no}}}\nchannels:",
         )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def build_caches(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Builds keep their caches in a folder of this test session, not in the user's."""
+    folder = tmp_path_factory.mktemp("caches")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("RAYZANI_CACHE_DIR", str(folder))
+        yield folder
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ import yaml
 
 from rayzani import schema as s
 from rayzani.articles import parse_body
+from rayzani.caches import RecordCache, code_digest
 from rayzani.model import (
     ALL_STATUSES,
     AUDIENCES,
@@ -986,6 +988,28 @@ def _read_issue_forms(root: Path, problems: list[Problem]) -> dict[Path, Any]:
     return forms
 
 
+def _read_record(
+    root: Path, path: Path, problems: list[Problem], cache: RecordCache
+) -> Submission | Vote | None:
+    """load_submission, or what it gave last time for the same file (see RecordCache)."""
+    try:
+        info = path.lstat()
+    except OSError:
+        info = None
+    plain = info is not None and stat.S_ISREG(info.st_mode)
+    name = path.relative_to(root).as_posix()
+    kept = cache.get(name, info) if plain and info else None
+    if kept is not None:
+        record, found = kept
+    else:
+        found = []
+        record = load_submission(path, found)
+        if plain and info:
+            cache.put(name, info, (record, found))
+    problems.extend(found)
+    return record
+
+
 def load_portal(root: Path, settings: Settings, today: dt.date | None = None) -> tuple[Portal, list[Problem]]:
     """Load and validate the whole repository as it stands on `today` (default: the real today).
 
@@ -1008,6 +1032,7 @@ def load_portal(root: Path, settings: Settings, today: dt.date | None = None) ->
         call = load_call(slug, calls_dir, settings, problems)
         if call:
             portal.calls[slug] = call
+    records = RecordCache.open(root, code_digest())
     for path in sorted((root / "submissions").glob("*/*")):
         if path.suffix != ".yml":
             if path.name != ".gitkeep":
@@ -1015,15 +1040,16 @@ def load_portal(root: Path, settings: Settings, today: dt.date | None = None) ->
                     Problem(path, "", "is not a .yml record", "rename it to <id>.yml or remove it")
                 )
             continue
-        record = load_submission(path, problems)
+        record = _read_record(root, path, problems, records)
         if isinstance(record, Vote):
             portal.votes.setdefault(record.target, []).append(record)
             continue
         if record:
             record = as_of(record, today, portal.initial_status(record.target))
             portal.submissions.setdefault(record.target, []).append(record)
-    for records in portal.submissions.values():
-        records.sort(key=lambda r: (r.received, r.id))
+    records.save(code_digest())
+    for listed in portal.submissions.values():
+        listed.sort(key=lambda r: (r.received, r.id))
     portal.panels = load_panels(root / "content" / "panels", problems, read_yaml)
     _check_references(portal, root, problems)
     check_decisions(portal, problems, today)

@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 from markupsafe import Markup
 
+from rayzani.caches import cache_root
 from rayzani.dates import format_date
 from rayzani.incentives import (
     REGISTER,
@@ -31,7 +32,7 @@ from rayzani.pages import (
     permalinks,
     section_label,
 )
-from rayzani.pdf import CACHE_DIR, font_face_css, html_to_pdf
+from rayzani.pdf import font_face_css, html_to_pdf
 from rayzani.render import render, translate
 
 HALL_KEY = "hall-of-fame/"
@@ -219,5 +220,5 @@ def certificate_pdf_files(site: Site) -> Iterator[tuple[str, bytes]]:
         html = render("certificate_pdf.html.j2", "fa", fonts=Markup(font_face_css(root)), bodies=bodies)
         yield (
             certificate_pdf(cert.code),
-            html_to_pdf(html, root, root / CACHE_DIR / f"certificate-{cert.code}"),
+            html_to_pdf(html, root, cache_root(root) / "pdf" / f"certificate-{cert.code}"),
         )

@@ -15,6 +15,7 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from rayzani.caches import cache_root
 from rayzani.charts import Bar, bar_chart, province_map, timeline
 from rayzani.concerns import (
     ArticleCounts,
@@ -39,7 +40,7 @@ from rayzani.pages import (
     permalinks,
     section_label,
 )
-from rayzani.pdf import CACHE_DIR, font_face_css, html_to_pdf
+from rayzani.pdf import font_face_css, html_to_pdf
 from rayzani.provinces import PROVINCES
 from rayzani.render import render, translate
 from rayzani.sanitize import render_comment
@@ -410,7 +411,10 @@ def report_pdf_files(site: Site) -> Iterator[tuple[str, bytes]]:
                 summary_html=Markup(_SUMMARY_MD.render(context["summary"])),
                 **context,
             )
-            yield pdf_path(slug, lang), html_to_pdf(html, root, root / CACHE_DIR / f"report-{slug}-{lang}")
+            yield (
+                pdf_path(slug, lang),
+                html_to_pdf(html, root, cache_root(root) / "pdf" / f"report-{slug}-{lang}"),
+            )
 
 
 def _changes_link(key: str, draft: Draft | None) -> str | None:

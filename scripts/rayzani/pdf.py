@@ -11,7 +11,6 @@ from pathlib import Path
 
 # The self-hosted font of the site's theme; the PDF uses the same files.
 FONT_DIR = Path("overrides") / "assets" / "fonts"
-CACHE_DIR = Path("build") / "pdf-cache"  # beside build/docs, outside what MkDocs publishes
 
 
 def font_face_css(root: Path) -> str:
@@ -35,7 +34,8 @@ def html_to_pdf(html: str, base_dir: Path, cache_as: Path | None = None) -> byte
     """The PDF of a complete HTML document; relative URLs resolve against `base_dir`.
 
     With `cache_as` (a path without suffix naming this document, e.g.
-    build/pdf-cache/report-x-fa), the PDF is kept beside the hash of its HTML and reused.
+    <cache>/pdf/report-x-fa, see rayzani.caches), the PDF is kept beside the hash of its HTML
+    and reused.
     """
     from weasyprint import HTML, __version__  # imported here: only builds that write PDFs need Pango
 

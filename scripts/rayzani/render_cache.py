@@ -11,35 +11,16 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import pickle
 from collections.abc import Callable, Iterable
-from importlib import resources
 from pathlib import Path
 
-CACHE_DIR = Path("build") / "cache" / "html"
-
-
-def code_digest() -> bytes:
-    """Rayzani's code, templates and messages: a new release renders differently."""
-    digest = hashlib.sha256()
-    package = resources.files("rayzani")
-    stack = [package]
-    files = []
-    while stack:
-        for entry in stack.pop().iterdir():
-            if entry.is_dir():
-                stack.append(entry)
-            elif entry.name.endswith((".py", ".j2", ".yml")):
-                files.append(entry)
-    for entry in sorted(files, key=str):
-        digest.update(str(entry).encode() + b"\0" + entry.read_bytes())
-    return digest.digest()
+from rayzani.caches import cache_root, code_digest, write_atomically
 
 
 def content_digest(root: Path, today: dt.date) -> bytes:
     """Everything but the records that a page's HTML may depend on."""
-    digest = hashlib.sha256(code_digest() + today.isoformat().encode())
+    digest = hashlib.sha256((code_digest() + today.isoformat()).encode())
     paths: Iterable[Path] = sorted(p for p in (root / "content").rglob("*") if p.is_file())
     for path in [root / "mkdocs.yml", *paths]:
         if path.is_file():
@@ -55,7 +36,7 @@ class RenderCache:
 
     @classmethod
     def for_project(cls, root: Path, today: dt.date) -> RenderCache:
-        return cls(root / CACHE_DIR, content_digest(root, today))
+        return cls(cache_root(root) / "html", content_digest(root, today))
 
     def html(self, inputs: object, render: Callable[[], str]) -> str:
         """The HTML rendered from `inputs` (picklable model objects), from the cache if kept."""
@@ -67,10 +48,7 @@ class RenderCache:
             return path.read_text(encoding="utf-8")
         self.misses += 1
         text = render()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(f".{os.getpid()}.part")  # an interrupted build leaves no half entry
-        partial.write_text(text, encoding="utf-8")
-        os.replace(partial, path)
+        write_atomically(path, text.encode("utf-8"))
         return text
 
     def prune(self) -> None:

@@ -1,0 +1,66 @@
+"""Caches speed a rebuild up and change nothing: a cached build equals a fresh one."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import BUILD_DATE, RECORD, REPO, Repo
+
+from rayzani.builder import load_project
+from rayzani.caches import RecordCache, cache_root, code_digest
+from rayzani.cli import main as rayzani
+
+
+@pytest.fixture
+def portal(repo: Repo) -> Repo:
+    shutil.copy(REPO / "mkdocs.yml", repo.root / "mkdocs.yml")
+    shutil.copytree(REPO / "overrides", repo.root / "overrides")
+    repo.edit("mkdocs.yml", "comments_per_page: 100", "comments_per_page: 2")
+    for n in range(2, 7):  # three pages of article 1's discussion
+        repo.write(
+            f"submissions/sample/c{n}.yml",
+            RECORD.replace("id: c1", f"id: c{n}").replace("form:1", f"form:{n}"),
+        )
+    return repo
+
+
+def pages(site: Path) -> dict[str, str]:
+    return {p.relative_to(site).as_posix(): p.read_text("utf-8") for p in site.rglob("*.html")}
+
+
+def build(repo: Repo, site: Path) -> dict[str, str]:
+    assert rayzani(["--root", str(repo.root), "build", "--site-dir", str(site), "--date", BUILD_DATE]) == 0
+    return pages(site)
+
+
+def test_a_rebuild_from_the_caches_equals_a_fresh_build(portal, tmp_path):
+    build(portal, tmp_path / "first")
+    # An edit that keeps the file's size, a new comment and a deleted one, as a day's work brings.
+    portal.edit("submissions/sample/c3.yml", "دلیل رد", "دلیل ردّ")
+    portal.edit("submissions/sample/c4.yml", "بند دو", "بند یک")
+    portal.write("submissions/sample/c7.yml", RECORD.replace("id: c1", "id: c7").replace("form:1", "form:7"))
+    (portal.root / "submissions/sample/c5.yml").unlink()
+    cached = build(portal, tmp_path / "cached")
+    assert "بند یک" in cached["drafts/sample/comments/art-1/2/index.html"]
+    assert 'id="c-c7"' in cached["en/drafts/sample/comments/art-1/3/index.html"]
+    assert 'id="c-c5"' not in "".join(cached.values())
+    shutil.rmtree(cache_root(portal.root))
+    assert build(portal, tmp_path / "fresh") == cached
+
+
+def test_a_rebuild_reads_only_the_records_that_changed(portal):
+    load_project(portal.root)
+    portal.edit("submissions/sample/c2.yml", "نظر آزمایشی", "نظر تازه")
+    project = load_project(portal.root)
+    assert any(r.body.startswith("نظر تازه") for r in project.portal.submissions["sample"])
+    cache = RecordCache.open(portal.root, code_digest())
+    assert set(cache.entries) == {f"submissions/sample/c{n}.yml" for n in range(1, 7)}
+
+
+def test_a_cache_planted_in_the_repository_is_never_read(portal):
+    """A pull request can add files anywhere in the checkout: caches live outside it."""
+    assert not cache_root(portal.root).is_relative_to(portal.root)
+    load_project(portal.root)
+    assert cache_root(portal.root).is_dir() and not (portal.root / "build" / "cache").exists()
