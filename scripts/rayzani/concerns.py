@@ -91,11 +91,26 @@ class CommentGroup:
         return len(self.members)
 
 
+# Band keys of the texts met lately, by text: a rebuild (`rayzani serve`) hashes only new ones.
+_BANDS_OF: dict[str, tuple[int, ...]] = {}
+
+
+def band_keys(values: frozenset[int]) -> tuple[int, ...]:
+    """One key per band of the signature: texts sharing a key are candidates."""
+    signature = _signature(values)
+    return tuple(hash(tuple(signature[b * _ROWS : (b + 1) * _ROWS])) for b in range(_BANDS))
+
+
 def near_duplicate_groups(records: Iterable[Submission], threshold: float = SIMILARITY) -> list[CommentGroup]:
     """Groups of two or more near-identical comments, largest first."""
     records = sorted(records, key=lambda r: (r.received, r.id))
-    sets = [shingles(r.body) for r in records]
+    sets: dict[int, frozenset[int]] = {}  # shingles, made when a candidate pair needs them
     parent = list(range(len(records)))
+
+    def shingled(index: int) -> frozenset[int]:
+        if index not in sets:
+            sets[index] = shingles(records[index].body)
+        return sets[index]
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -103,18 +118,22 @@ def near_duplicate_groups(records: Iterable[Submission], threshold: float = SIMI
             i = parent[i]
         return i
 
-    buckets: dict[tuple[int, tuple[int, ...]], list[int]] = {}
-    signatures: dict[frozenset[int], list[int]] = {}  # identical texts (most campaigns) hash once
-    for index, values in enumerate(sets):
-        signature = signatures.get(values) or signatures.setdefault(values, _signature(values))
-        for band in range(_BANDS):
-            buckets.setdefault((band, tuple(signature[band * _ROWS : (band + 1) * _ROWS])), []).append(index)
+    buckets: dict[tuple[int, int], list[int]] = {}
+    met: dict[str, tuple[int, ...]] = {}
+    for index, record in enumerate(records):
+        keys = met.get(record.body) or _BANDS_OF.get(record.body) or band_keys(shingled(index))
+        met[record.body] = keys
+        for band, key in enumerate(keys):
+            buckets.setdefault((band, key), []).append(index)
+    if len(_BANDS_OF) > 2 * len(met) + 10_000:
+        _BANDS_OF.clear()  # bounded: texts no longer in the records go
+    _BANDS_OF.update(met)
     for members in buckets.values():
         # Each member is checked against the bucket's first and its predecessor: linear, not quadratic.
         for position, other in enumerate(members[1:], start=1):
             for one in {members[0], members[position - 1]}:
                 a, b = find(one), find(other)
-                if a != b and jaccard(sets[one], sets[other]) >= threshold:
+                if a != b and jaccard(shingled(one), shingled(other)) >= threshold:
                     parent[max(a, b)] = min(a, b)
     grouped: dict[int, list[Submission]] = {}
     for index, record in enumerate(records):
