@@ -93,6 +93,7 @@ class CommentGroup:
 
 # Band keys of the texts met lately, by text: a rebuild (`rayzani serve`) hashes only new ones.
 _BANDS_OF: dict[str, tuple[int, ...]] = {}
+_LARGEST = [0]  # the most records one call was given: the memo's bound is twice that
 
 
 def band_keys(values: frozenset[int]) -> tuple[int, ...]:
@@ -125,7 +126,8 @@ def near_duplicate_groups(records: Iterable[Submission], threshold: float = SIMI
         met[record.body] = keys
         for band, key in enumerate(keys):
             buckets.setdefault((band, key), []).append(index)
-    if len(_BANDS_OF) > 2 * len(met) + 10_000:
+    _LARGEST[0] = max(_LARGEST[0], len(records))
+    if len(_BANDS_OF) + len(met) > 2 * _LARGEST[0] + 1000:
         _BANDS_OF.clear()  # bounded: texts no longer in the records go
     _BANDS_OF.update(met)
     for members in buckets.values():
