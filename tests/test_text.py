@@ -1,8 +1,12 @@
 """Persian text normalisation, digits and dates for display."""
 
 import datetime as dt
+import string
+
+from markupsafe import Markup
 
 from rayzani.dates import format_date
+from rayzani.render import messages, translate
 from rayzani.sanitize import render_comment
 from rayzani.text import has_controls, normalise, to_persian_digits
 
@@ -29,3 +33,23 @@ def test_hostile_comment_markdown_is_inert():
     assert 'href="javascript' not in html
     assert "\u202e" not in html
     assert "&lt;script&gt;" in html
+
+
+def test_every_message_has_plain_fields_the_same_in_both_languages():
+    """translate() fills {name} fields with escaped values; a format spec or conversion would
+    bypass the escaping, and a field missing in one language would vanish from its pages."""
+    for key, entry in messages().items():
+        fields = {}
+        for lang in ("fa", "en"):
+            parsed = list(string.Formatter().parse(entry[lang]))
+            assert all(not spec and not conversion for _, _, spec, conversion in parsed), key
+            fields[lang] = {name for _, name, _, _ in parsed if name}
+        assert entry["fa"] == "" or entry["en"] == "" or fields["fa"] == fields["en"], key
+
+
+def test_a_message_escapes_its_values_and_localises_its_numbers():
+    shown = translate("comments_count", "fa", n=1234)
+    assert isinstance(shown, Markup) and "۱۲۳۴" in shown
+    hostile = translate("on_section", "en", section='<img src=x onerror="alert(1)">')
+    assert "<img" not in hostile and "&lt;img" in hostile
+    assert "<bdi>" in translate("on_section", "en", section=Markup("<bdi>x</bdi>"))

@@ -9,7 +9,7 @@ from typing import Any
 
 import jinja2
 import yaml
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from rayzani.dates import format_date, format_datetime
 from rayzani.text import localise_digits
@@ -31,10 +31,18 @@ def messages() -> dict[str, dict[str, str]]:
 
 def translate(key: str, lang: str, **values: Any) -> Markup:
     """Interface text in `lang`; numbers in that language's digits, values HTML-escaped."""
-    entry = messages()[key]
-    shown = {k: localise_digits(v, lang) if isinstance(v, int) else v for k, v in values.items()}
-    # Messages are trusted markup; values are escaped unless they are Markup already.
-    return Markup(entry[lang]).format(**shown) if shown else Markup(entry[lang])
+    if not values:
+        return _fixed(key, lang)
+    # Messages are trusted markup with plain {name} fields (no format specs); values are
+    # escaped unless they are Markup already. str.format on escaped values is what
+    # Markup.format does, at a fraction of its cost (a national build formats millions).
+    shown = {k: escape(localise_digits(v, lang) if isinstance(v, int) else v) for k, v in values.items()}
+    return Markup(messages()[key][lang].format(**shown))
+
+
+@cache
+def _fixed(key: str, lang: str) -> Markup:
+    return Markup(messages()[key][lang])
 
 
 def isolate(value: str) -> Markup:
