@@ -125,6 +125,13 @@ def _schema(fields: tuple[tuple[str, str, str], ...]) -> dict:
     return {"fields": [{"name": n, "type": t, "description": d} for n, t, d in fields]}
 
 
+def _json_lines_array(rows: list[dict]) -> bytes:
+    """A JSON array with one row a line: diffable, and written by json's C encoder (which
+    `indent` turns off: ten times slower at 100,000 comments)."""
+    lines = ",\n".join(json.dumps(row, ensure_ascii=False) for row in rows)
+    return f"[\n{lines}\n]\n".encode() if rows else b"[]\n"
+
+
 def open_data_files(site: Site) -> Iterator[tuple[str, bytes]]:
     """The open-data files and the Frictionless data package that describes them."""
     resources = []
@@ -139,7 +146,7 @@ def open_data_files(site: Site) -> Iterator[tuple[str, bytes]]:
         rows = [comment_row(r, first_of.get(r.id)) for r in records]
         base = f"{DATA_DIR}/{slug}/comments"
         yield f"{base}.csv", _csv(COMMENT_FIELDS, rows)
-        yield f"{base}.json", json.dumps(rows, ensure_ascii=False, indent=1).encode("utf-8")
+        yield f"{base}.json", _json_lines_array(rows)
         name = f"{slug}-comments"
         for fmt, media in (("csv", "text/csv"), ("json", "application/json")):
             resources.append(
