@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
 import pytest
 from conftest import BUILD_DATE, RECORD, REPO, Repo
 
-from rayzani.builder import load_project
+from rayzani.builder import load_project, write_pages
 from rayzani.caches import RecordCache, cache_root, code_digest
 from rayzani.cli import main as rayzani
 
@@ -64,3 +65,28 @@ def test_a_cache_planted_in_the_repository_is_never_read(portal):
     assert not cache_root(portal.root).is_relative_to(portal.root)
     load_project(portal.root)
     assert cache_root(portal.root).is_dir() and not (portal.root / "build" / "cache").exists()
+
+
+def test_a_new_comment_renders_only_its_own_page_of_cards(portal):
+    """The cards of every other discussion page come from the cache (fa and en: two entries)."""
+    project = load_project(portal.root)
+    write_pages(project, project_date())
+    kept = cards(portal)
+    assert len(kept) == 6  # article 1: three pages of two, in two languages
+    portal.write("submissions/sample/c7.yml", RECORD.replace("id: c1", "id: c7").replace("form:1", "form:7"))
+    write_pages(load_project(portal.root), project_date())
+    now = cards(portal)
+    assert len(now - kept) == 2 and len(kept - now) == 0  # page 4 of article 1, in fa and en
+    portal.write("submissions/sample/c8.yml", RECORD.replace("id: c1", "id: c8").replace("form:1", "form:8"))
+    write_pages(load_project(portal.root), project_date())
+    assert (
+        len(cards(portal) - now) == 2 and len(now - cards(portal)) == 2
+    )  # page 4 changed: its old entry goes
+
+
+def cards(repo: Repo) -> set[str]:
+    return {p.name for p in (cache_root(repo.root) / "html").rglob("*.html")}
+
+
+def project_date() -> dt.date:
+    return dt.date.fromisoformat(BUILD_DATE)
