@@ -162,3 +162,22 @@ def test_a_vote_recorded_twice_or_not_yet_cast_is_still_checked(repo):
     repo.write("submissions/sample/v2.yml", second.replace("2026-11-06", "2026-11-29"))
     found = problems(repo)
     assert any("v2.yml: source: 'form:v1' is already recorded in v1.yml" in line for line in found), found
+
+
+def test_a_vote_after_the_close_must_be_marked_late_like_a_comment(repo):
+    with_poll(repo)
+    author = "{id: form:p1, type: individual}"
+    # The sample call closes 2026-12-01; 00:30 on the 2nd in Iran is still the 1st in UTC.
+    late = VOTE.format(id="v1", option="agree", author=author).replace(
+        "2026-11-06T10:00:00+03:30", "2026-12-01T21:30:00+00:00"
+    )
+    repo.write("submissions/sample/v1.yml", late)
+    found = problems(repo)
+    assert any("v1.yml: late: is missing: the vote arrived after the call closed on 2026-12-01" in line
+               for line in found), found  # fmt: skip
+    repo.write("submissions/sample/v1.yml", late + "late: true\n")
+    assert problems(repo) == []
+    # The last day itself, in Iran time, is within the period.
+    on_time = late.replace("2026-12-01T21:30:00+00:00", "2026-12-01T23:59:00+03:30")
+    repo.write("submissions/sample/v1.yml", on_time)
+    assert problems(repo) == []

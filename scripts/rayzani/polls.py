@@ -11,6 +11,7 @@ from typing import Any
 from rayzani import schema as s
 from rayzani.model import (
     CHANNELS,
+    IRAN_TIME,
     LANGS,
     REDACTION_KINDS,
     Author,
@@ -162,7 +163,7 @@ def load_vote(data: dict, path: Path, author_fields: dict[str, s.Field]) -> tupl
 
 
 def check_votes(portal: Portal, problems: list[Problem]) -> None:
-    """Every vote is on a call that holds a poll, names one of its options, and was recorded once."""
+    """Every vote is on a call with a poll, names one of its options, was recorded once, and says if late."""
     sources = {r.source: r.path for records in portal.submissions.values() for r in records}
     for target, votes in portal.votes.items():
         call = portal.calls.get(target)
@@ -194,6 +195,21 @@ def check_votes(portal: Portal, problems: list[Problem]) -> None:
                         "vote",
                         f"is {vote.option!r}, not an option of the poll",
                         f"use one of: {ids}",
+                    )
+                )
+            # Like a comment: intake marks a vote after the close (an Iranian calendar day), so an
+            # unmarked one was written by hand or altered, and the page would not say why it is not counted.
+            if (
+                call is not None
+                and not vote.late
+                and vote.received.astimezone(IRAN_TIME).date() > call.window.closes
+            ):
+                problems.append(
+                    Problem(
+                        vote.path,
+                        "late",
+                        f"is missing: the vote arrived after the call closed on {call.window.closes}",
+                        "add late: true (it is kept and shown as a late vote, not counted)",
                     )
                 )
 
