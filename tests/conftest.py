@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 
 REPO = Path(__file__).resolve().parent.parent
 # Test this checkout's package even when another checkout is the one pip installed.
@@ -111,6 +112,7 @@ class Repo:
         return path
 
 
+VOTE_ENDPOINT = "https://forms.example.org/rayzani/vote"
 # A poll on the sample call: (question, first option's name, second option's name) per language.
 POLL = {"fa": ("موافقید؟", "موافقم", "مخالفم"), "en": ("Agree?", "Agree", "Disagree")}
 
@@ -124,6 +126,35 @@ def add_poll(repo: Repo) -> None:
             f"poll:\n  question: {question}\n  options:\n    - {{id: agree, name: {yes}}}\n"
             f"    - {{id: disagree, name: {no}}}\nchannels:",
         )
+
+
+def vote_form_issue(repo: Repo, name: str) -> None:
+    """The real vote form, copied for the sample call's poll under its own name."""
+    folder = repo.root / ".github" / "ISSUE_TEMPLATE"
+    shutil.copytree(REPO / ".github" / "ISSUE_TEMPLATE", folder)
+    form = yaml.safe_load((folder / "vote.yml").read_text(encoding="utf-8"))
+    (folder / "vote.yml").unlink()
+    fields = {item.get("id"): item for item in form["body"]}
+    fields["call"]["attributes"]["value"] = "sample"
+    fields["vote"]["attributes"]["options"] = ["موافقم / Agree", "مخالفم / Disagree"]
+    (folder / name).write_text(yaml.safe_dump(form, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def voting_portal(tmp_path_factory: pytest.TempPathFactory) -> tuple[Repo, Path]:
+    """A small portal whose sample call holds a poll, taking votes by issue and by web form."""
+    repo = Repo(tmp_path_factory.mktemp("voting") / "portal")
+    shutil.copy(REPO / "mkdocs.yml", repo.root / "mkdocs.yml")
+    shutil.copytree(REPO / "overrides", repo.root / "overrides")
+    shutil.copy(REPO / "keys" / "demo-private.key", repo.root / "keys" / "demo-private.key")
+    repo.edit("mkdocs.yml", 'form_endpoint: ""', f'form_endpoint: "{VOTE_ENDPOINT}"')
+    for lang in ("fa", "en"):
+        repo.edit(f"content/calls/sample.{lang}.md", "channels: [form]", "channels: [issue, form]")
+    add_poll(repo)
+    vote_form_issue(repo, "vote-sample.yml")  # a second poll's form: its own file name
+    site = tmp_path_factory.mktemp("voting-site")
+    assert rayzani(["--root", str(repo.root), "build", "--site-dir", str(site), "--date", BUILD_DATE]) == 0
+    return repo, site
 
 
 @pytest.fixture(scope="session", autouse=True)

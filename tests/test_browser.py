@@ -35,6 +35,8 @@ PAGES = [
     ("panel-en", "example_site", "en/panels/e-participation-working-group/"),
     ("poll-fa", "example_site", "calls/e-participation/poll/"),
     ("call-en", "example_site", "en/calls/seventh-plan-policies/"),
+    ("vote-form-fa", "voting_portal", "calls/sample/vote/"),
+    ("vote-form-en", "voting_portal", "en/calls/sample/vote/"),
 ]
 PHONE = {"width": 360, "height": 740}
 
@@ -55,9 +57,13 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def urls(example_site, closed_site):
-    with serve(example_site) as open_url, serve(closed_site) as closed_url:
-        yield {"example_site": open_url, "closed_site": closed_url}
+def urls(example_site, closed_site, voting_portal):
+    with (
+        serve(example_site) as open_url,
+        serve(closed_site) as closed_url,
+        serve(voting_portal[1]) as vote_url,
+    ):
+        yield {"example_site": open_url, "closed_site": closed_url, "voting_portal": vote_url}
 
 
 def open_page(browser, url: str, *, javascript: bool = True, viewport=PHONE):

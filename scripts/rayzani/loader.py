@@ -1054,7 +1054,7 @@ def load_portal(root: Path, settings: Settings, today: dt.date | None = None) ->
     _check_references(portal, root, problems)
     check_decisions(portal, problems, today)
     check_votes(portal, problems)
-    check_vote_forms(_read_issue_forms(root, problems), portal, problems)
+    portal.vote_forms = check_vote_forms(_read_issue_forms(root, problems), portal, problems)
     _check_changes(portal, problems)
     _check_anchor_reuse(portal, problems)
     return portal, problems

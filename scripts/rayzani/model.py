@@ -425,6 +425,8 @@ class Portal:
     panels: dict[str, Panel] = field(default_factory=dict)
     # Votes per call (kept apart: they are not comments to answer); pages count those cast by the build date.
     votes: dict[str, list[Vote]] = field(default_factory=dict)
+    # The issue form (file name under .github/ISSUE_TEMPLATE/) each call's poll is voted in, per call slug.
+    vote_forms: dict[str, str] = field(default_factory=dict)
     # The repository it was read from: where the private key file and the theme's fonts are.
     root: Path = Path(".")
 

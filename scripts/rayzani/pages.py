@@ -516,7 +516,7 @@ def call_page(site: Site, call: Call, lang: str) -> str:
     draft = site.portal.drafts.get(call.draft or "")
     from rayzani.pages_intake import idea_links  # imported here: pages_intake builds on this module
     from rayzani.pages_panels import idea_tables, pending_count  # likewise
-    from rayzani.pages_polls import call_tally, poll_key  # likewise
+    from rayzani.pages_polls import call_tally, poll_key, vote_ways  # likewise
 
     domain_table, group_table = idea_tables(call, ideas, lang)
 
@@ -540,6 +540,7 @@ def call_page(site: Site, call: Call, lang: str) -> str:
         idea_links=idea_links(site, call, lang),
         poll_link=link(key, poll_key(call.slug)) if call.poll else None,
         poll_counted=call_tally(site, call).counted if call.poll else 0,
+        vote_ways=vote_ways(site, call, key, lang),
     )
 
 

@@ -78,8 +78,14 @@ class Choice:
     selected: bool = False
 
 
-def _choices(values: tuple[str, ...], prefix: str, lang: str) -> list[Choice]:
+def choices(values: tuple[str, ...], prefix: str, lang: str) -> list[Choice]:
     return [Choice(v, translate(f"{prefix}{v}", lang)) for v in values]
+
+
+def province_choices(lang: str) -> list[Choice]:
+    """Iran's 31 provinces, in the page's language and alphabetical order."""
+    provinces = [Choice(k, names[0] if lang == "fa" else names[1]) for k, names in PROVINCES.items()]
+    return sorted(provinces, key=lambda c: c.label)
 
 
 def comment_form_page(site: Site, draft: Draft, anchor: str | None, lang: str) -> str:
@@ -88,8 +94,6 @@ def comment_form_page(site: Site, draft: Draft, anchor: str | None, lang: str) -
     for fa_article in draft.articles:
         for target in fa_article.anchors():
             sections.append(Choice(target, section_label(draft, target, lang), target == anchor))
-    provinces = [Choice(k, names[0] if lang == "fa" else names[1]) for k, names in PROVINCES.items()]
-    provinces.sort(key=lambda c: c.label)
     return render(
         "comment_form.md.j2",
         lang,
@@ -99,10 +103,10 @@ def comment_form_page(site: Site, draft: Draft, anchor: str | None, lang: str) -
         issue_url=issue_form_url(site, draft, anchor),
         back=link(key, draft_key(draft.slug), anchor or ""),
         sections=sections,
-        types=_choices(RESPONDENT_TYPES, "type_", lang),
-        age_bands=_choices(AGE_BANDS, "age_", lang),
-        genders=_choices(GENDERS, "gender_", lang),
-        provinces=provinces,
+        types=choices(RESPONDENT_TYPES, "type_", lang),
+        age_bands=choices(AGE_BANDS, "age_", lang),
+        genders=choices(GENDERS, "gender_", lang),
+        provinces=province_choices(lang),
         max_chars=MAX_COMMENT_CHARS,
     )
 

@@ -214,12 +214,14 @@ def check_votes(portal: Portal, problems: list[Problem]) -> None:
                 )
 
 
-def check_vote_forms(forms: dict[Path, Any], portal: Portal, problems: list[Problem]) -> None:
+def check_vote_forms(forms: dict[Path, Any], portal: Portal, problems: list[Problem]) -> dict[str, str]:
     """A vote issue form offers exactly its call's poll options: no ballot is refused for a stale label.
 
     A vote form is an issue form with a `vote` dropdown; its `call` input names the call by its
     default `value`. The dropdown's options are the poll's `option_label`s, in the poll's order.
+    Returns the file name of each call's form, for the site's "vote on GitHub" links.
     """
+    served: dict[str, str] = {}
     for path, data in forms.items():
         fields = {
             item.get("id"): item
@@ -264,6 +266,20 @@ def check_vote_forms(forms: dict[Path, Any], portal: Portal, problems: list[Prob
                     "list exactly these options, in this order: " + "; ".join(f'"{e}"' for e in expected),
                 )
             )
+            continue
+        if call.slug in served:
+            # A link can open one form only; two forms for one poll would drift apart.
+            problems.append(
+                Problem(
+                    path,
+                    "body.call.attributes.value",
+                    f"is {call.slug!r}, whose poll already has the form {served[call.slug]}",
+                    "delete one of the two forms",
+                )
+            )
+            continue
+        served[call.slug] = path.name
+    return served
 
 
 @dataclass
