@@ -12,6 +12,7 @@ import yaml
 from conftest import REPO, Repo, add_poll, rayzani
 
 from rayzani.builder import load_project
+from rayzani.polls import tally
 from rayzani.sealing import read_private_key, unseal
 
 COLUMNS = ["row_id", "submitted_at", "draft", "article", "comment", "display_name", "publish_name",
@@ -315,3 +316,21 @@ def test_a_vote_in_a_call_without_a_poll_is_refused(portal, capsys):
     assert intake_form(portal, export) == 0
     assert "row 1: The call “sample” holds no poll." in capsys.readouterr().out
     assert form_records(portal) == {}
+
+
+def test_a_mobile_number_as_the_voter_id_is_one_hashed_voter_however_it_is_typed(portal):
+    add_poll(portal)
+    typed = ["0912 345 6789", "+98 912 345 6789", "۰۹۱۲۳۴۵۶۷۸۹", "9123456789", "00989123456789"]
+    rows = [ballot(n, "agree", voter) for n, voter in enumerate(typed, start=1)]
+    export = write_ballots(portal.root / "ballots.csv", rows)
+    assert intake_form(portal, export) == 0
+    found = vote_records(portal)
+    assert {v["author"]["id"] for v in found.values()} == {found["form-b1"]["author"]["id"]}
+    assert found["form-b1"]["author"]["id"].startswith("pid:")
+    for path in (portal.root / "submissions" / "sample").glob("form-*.yml"):
+        text = path.read_text(encoding="utf-8")
+        assert "123456789" not in text and "۱۲۳۴۵۶۷۸۹" not in text and "345 6789" not in text
+    # So the results count the person once: the other four are duplicates.
+    project = load_project(portal.root).portal
+    result = tally(project.calls["sample"], project.votes["sample"])
+    assert result.counted == 1 and result.rejected["duplicate"] == 4

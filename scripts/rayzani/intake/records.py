@@ -41,6 +41,9 @@ from rayzani.text import normalise, to_ascii_digits
 
 _PERSIAN_LETTERS = re.compile("[\u0600-\u06ff]")
 _LATIN_LETTERS = re.compile("[A-Za-z]")
+# An Iranian mobile number given as an id, in any of the ways people write one.
+_MOBILE = re.compile(r"\+?(?:0098|98|0)?(9\d{9})")
+_PHONE_SEPARATORS = re.compile(r"[\s\-.()]")
 _PERSONAL_CHOICES = {"age_band": AGE_BANDS, "gender": GENDERS, "province": tuple(PROVINCES)}
 MAX_CONTACT_CHARS = 200
 
@@ -131,7 +134,12 @@ def participant_id(value: str) -> str:
     comments, but as a hash, so that no contact detail is written in clear.
     """
     value = " ".join(normalise(value).split())
-    if redact(value)[1]:
+    mobile = _MOBILE.fullmatch(_PHONE_SEPARATORS.sub("", to_ascii_digits(value)))
+    if mobile:
+        # One person however the number is typed (+98 912..., 0912-..., Persian digits, no 0),
+        # or a second vote would count; and a number without its 0 is still not kept in clear.
+        value = "0" + mobile.group(1)
+    if mobile or redact(value)[1]:
         return "pid:" + hashlib.sha256(value.lower().encode()).hexdigest()[:16]
     return value
 
