@@ -1,6 +1,6 @@
 """Web-form exports (CSV or JSON) become records, through a documented column mapping.
 
-The site's comment form posts fields named as in `FIELDS`; a form service that stores them
+The site's comment and vote forms post fields named as in `FIELDS`; a form service that stores them
 by name exports columns with the same names, and then no mapping file is needed. Any other
 form tool's export is read through a mapping file (YAML):
 
