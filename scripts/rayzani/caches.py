@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import zlib
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -53,26 +54,39 @@ class RecordCache:
 
     A file is the same while its size, modification and change times and inode are; the
     change time cannot be set back, so an edit is never missed. YAML parsing is most of
-    validation at national scale (100,000 records); a rebuild reads only what changed.
+    validation at national scale (100,000 records); a rebuild reads only what changed. The
+    entries are kept in shards, so that one new record rewrites one small file, and in
+    memory between builds of one process (`rayzani serve`), so that it reads none.
     """
 
-    VERSION = 1
+    VERSION = 2
+    SHARDS = 64
+    _in_memory: dict[Path, tuple[str, dict[str, tuple[tuple[int, ...], Any]]]] = {}
 
-    def __init__(self, path: Path, entries: dict[str, tuple[tuple[int, ...], Any]]):
-        self.path, self.entries = path, entries
+    def __init__(self, folder: Path, code: str, entries: dict[str, tuple[tuple[int, ...], Any]]):
+        self.folder, self.code, self.entries = folder, code, entries
         self.kept: dict[str, tuple[tuple[int, ...], Any]] = {}
-        self.hits = 0
+        self.changed: set[int] = set()
 
     @classmethod
     def open(cls, root: Path, code: str) -> RecordCache:
-        path = cache_root(root) / "records.pickle"
-        try:
-            version, stored_code, entries = pickle.loads(path.read_bytes())
-            if version != cls.VERSION or stored_code != code:
-                entries = {}
-        except Exception:  # missing, or written by another version: start afresh
-            entries = {}
-        return cls(path, entries)
+        folder = cache_root(root) / "records"
+        remembered = cls._in_memory.get(folder)
+        if remembered is not None and remembered[0] == code:
+            return cls(folder, code, remembered[1])
+        entries: dict[str, tuple[tuple[int, ...], Any]] = {}
+        for shard in folder.glob("*.pickle") if folder.is_dir() else []:
+            try:
+                version, stored_code, part = pickle.loads(shard.read_bytes())
+            except Exception:  # damaged, or written by another version: read those records again
+                continue
+            if version == cls.VERSION and stored_code == code:
+                entries.update(part)
+        return cls(folder, code, entries)
+
+    @classmethod
+    def shard(cls, name: str) -> int:
+        return zlib.crc32(name.encode()) % cls.SHARDS
 
     @staticmethod
     def identity(stat: os.stat_result) -> tuple[int, ...]:
@@ -83,14 +97,24 @@ class RecordCache:
         if entry is None or entry[0] != self.identity(stat):
             return None
         self.kept[name] = entry
-        self.hits += 1
         return entry[1]
 
     def put(self, name: str, stat: os.stat_result, value: Any) -> None:
         self.kept[name] = (self.identity(stat), value)
+        self.changed.add(self.shard(name))
 
-    def save(self, code: str) -> None:
+    def save(self) -> None:
         """Keep the records read this time (a deleted record's entry goes)."""
-        if self.hits == len(self.kept) == len(self.entries):
-            return  # nothing changed
-        write_atomically(self.path, pickle.dumps((self.VERSION, code, self.kept), protocol=5))
+        self.changed.update(self.shard(name) for name in self.entries.keys() - self.kept.keys())
+        self._in_memory.clear()  # one portal at a time
+        self._in_memory[self.folder] = (self.code, self.kept)
+        if not self.changed:
+            return
+        shards: dict[int, dict[str, tuple[tuple[int, ...], Any]]] = {n: {} for n in self.changed}
+        for name, entry in self.kept.items():
+            number = self.shard(name)
+            if number in shards:
+                shards[number][name] = entry
+        for number, part in shards.items():
+            data = pickle.dumps((self.VERSION, self.code, part), protocol=5)
+            write_atomically(self.folder / f"{number:02d}.pickle", data)

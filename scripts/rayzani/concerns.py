@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import zlib
+from array import array
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -91,8 +92,9 @@ class CommentGroup:
         return len(self.members)
 
 
-# Band keys of the texts met lately, by text: a rebuild (`rayzani serve`) hashes only new ones.
-_BANDS_OF: dict[str, tuple[int, ...]] = {}
+# Each text's band keys and shingles, as met lately: a rebuild (`rayzani serve`) cuts and hashes
+# only new texts. Kept as compact arrays (about 250 bytes a text, not 2 KB as Python sets).
+_FEATURES: dict[str, tuple[array, array]] = {}
 _LARGEST = [0]  # the most records one call was given: the memo's bound is twice that
 
 
@@ -102,15 +104,28 @@ def band_keys(values: frozenset[int]) -> tuple[int, ...]:
     return tuple(hash(tuple(signature[b * _ROWS : (b + 1) * _ROWS])) for b in range(_BANDS))
 
 
+def _features(text: str) -> tuple[array, array]:
+    values = shingles(text)
+    return array("q", band_keys(values)), array("I", sorted(values))
+
+
 def near_duplicate_groups(records: Iterable[Submission], threshold: float = SIMILARITY) -> list[CommentGroup]:
     """Groups of two or more near-identical comments, largest first."""
     records = sorted(records, key=lambda r: (r.received, r.id))
-    sets: dict[int, frozenset[int]] = {}  # shingles, made when a candidate pair needs them
+    met: dict[str, tuple[array, array]] = {}
+    for record in records:
+        if record.body not in met:
+            met[record.body] = _FEATURES.get(record.body) or _features(record.body)
+    _LARGEST[0] = max(_LARGEST[0], len(records))
+    if len(_FEATURES) + len(met) > 2 * _LARGEST[0] + 1000:
+        _FEATURES.clear()  # bounded: texts no longer in the records go
+    _FEATURES.update(met)
+    sets: dict[int, frozenset[int]] = {}  # made when a candidate pair needs them
     parent = list(range(len(records)))
 
     def shingled(index: int) -> frozenset[int]:
         if index not in sets:
-            sets[index] = shingles(records[index].body)
+            sets[index] = frozenset(met[records[index].body][1])
         return sets[index]
 
     def find(i: int) -> int:
@@ -120,16 +135,9 @@ def near_duplicate_groups(records: Iterable[Submission], threshold: float = SIMI
         return i
 
     buckets: dict[tuple[int, int], list[int]] = {}
-    met: dict[str, tuple[int, ...]] = {}
     for index, record in enumerate(records):
-        keys = met.get(record.body) or _BANDS_OF.get(record.body) or band_keys(shingled(index))
-        met[record.body] = keys
-        for band, key in enumerate(keys):
+        for band, key in enumerate(met[record.body][0]):
             buckets.setdefault((band, key), []).append(index)
-    _LARGEST[0] = max(_LARGEST[0], len(records))
-    if len(_BANDS_OF) + len(met) > 2 * _LARGEST[0] + 1000:
-        _BANDS_OF.clear()  # bounded: texts no longer in the records go
-    _BANDS_OF.update(met)
     for members in buckets.values():
         # Each member is checked against the bucket's first and its predecessor: linear, not quadratic.
         for position, other in enumerate(members[1:], start=1):

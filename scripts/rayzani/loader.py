@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 import re
 import stat
 from pathlib import Path
@@ -988,6 +989,17 @@ def _read_issue_forms(root: Path, problems: list[Problem]) -> dict[Path, Any]:
     return forms
 
 
+def _record_paths(folder: Path) -> list[Path]:
+    """Every entry one level inside submissions/, in order (sorting names, not Paths: 100,000 of them)."""
+    if not folder.is_dir():
+        return []
+    found = []
+    for target in sorted(os.listdir(folder)):
+        if (folder / target).is_dir():
+            found.extend(folder / target / name for name in sorted(os.listdir(folder / target)))
+    return found
+
+
 def _read_record(
     root: Path, path: Path, problems: list[Problem], cache: RecordCache
 ) -> Submission | Vote | None:
@@ -1033,7 +1045,7 @@ def load_portal(root: Path, settings: Settings, today: dt.date | None = None) ->
         if call:
             portal.calls[slug] = call
     records = RecordCache.open(root, code_digest())
-    for path in sorted((root / "submissions").glob("*/*")):
+    for path in _record_paths(root / "submissions"):
         if path.suffix != ".yml":
             if path.name != ".gitkeep":
                 problems.append(
@@ -1047,7 +1059,7 @@ def load_portal(root: Path, settings: Settings, today: dt.date | None = None) ->
         if record:
             record = as_of(record, today, portal.initial_status(record.target))
             portal.submissions.setdefault(record.target, []).append(record)
-    records.save(code_digest())
+    records.save()
     for listed in portal.submissions.values():
         listed.sort(key=lambda r: (r.received, r.id))
     portal.panels = load_panels(root / "content" / "panels", problems, read_yaml)

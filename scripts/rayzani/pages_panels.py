@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from rayzani.memo import per_portal
 from rayzani.model import Call, Panel, Submission
 from rayzani.pages import Site, call_key, discussion_key, discussions, draft_key, link, permalinks
 from rayzani.render import render, translate
@@ -28,13 +29,20 @@ class PanelDecision:
 
 def decided_by_panel(site: Site, panel: Panel) -> list[tuple[str, Submission]]:
     """(target, record) of every current or earlier decision the panel took, newest first."""
-    found = [
-        (target, record)
-        for target, records in site.portal.submissions.items()
-        for record in records
-        if panel.slug in {d.panel for d in (record.decision, *record.history)}
-    ]
-    return sorted(found, key=lambda pair: pair[1].decision.date or pair[1].received.date(), reverse=True)
+    return per_portal(site.portal, "decisions_by_panel", lambda: _decisions_by_panel(site)).get(
+        panel.slug, []
+    )
+
+
+def _decisions_by_panel(site: Site) -> dict[str, list[tuple[str, Submission]]]:
+    by_panel: dict[str, list[tuple[str, Submission]]] = {}
+    for target, records in site.portal.submissions.items():
+        for record in records:
+            for slug in {d.panel for d in (record.decision, *record.history) if d.panel}:
+                by_panel.setdefault(slug, []).append((target, record))
+    for found in by_panel.values():
+        found.sort(key=lambda pair: pair[1].decision.date or pair[1].received.date(), reverse=True)
+    return by_panel
 
 
 def _page_of_comments(site: Site, target: str) -> dict[str, str]:

@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from rayzani.memo import per_portal
 from rayzani.model import AGE_BANDS, CHANNELS, DECISION_STATUSES, GENDERS, RESPONDENT_TYPES, Localized, Portal
 from rayzani.provinces import PROVINCES
 from rayzani.sealing import PersonalData, read_private_key, unseal
@@ -243,11 +244,17 @@ def _timeline(
 
 
 def consultation_statistics(portal: Portal, settings: Settings, today: dt.date, slug: str) -> Statistics:
-    return compute(portal, settings, today, [slug], slug)
+    key = ("consultation_statistics", id(settings), today, slug)
+    return per_portal(portal, key, lambda: compute(portal, settings, today, [slug], slug))
 
 
 def portal_statistics(portal: Portal, settings: Settings, today: dt.date) -> Statistics:
     """Portal-wide statistics; a cell hidden in any consultation's table is hidden here too."""
+    key = ("portal_statistics", id(settings), today)
+    return per_portal(portal, key, lambda: _portal_statistics(portal, settings, today))
+
+
+def _portal_statistics(portal: Portal, settings: Settings, today: dt.date) -> Statistics:
     targets = sorted(set(portal.drafts) | set(portal.calls) | set(portal.submissions))
     hidden: dict[str, set[str]] = {}
     for target in targets:

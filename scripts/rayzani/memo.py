@@ -1,0 +1,25 @@
+"""Results computed once per loaded portal: several pages need the same statistics or indexes.
+
+Only the current portal's results are kept (a rebuild loads a new one), so nothing computed
+from records that have since changed or been erased lives on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+_KEPT: dict[Hashable, Any] = {}
+_OWNER: list[Any] = [None]
+
+
+def per_portal(portal: object, key: Hashable, make: Callable[[], T]) -> T:
+    """`make()` once for this portal and key (the key names the inputs besides the portal)."""
+    if _OWNER[0] is not portal:
+        _KEPT.clear()
+        _OWNER[0] = portal
+    if key not in _KEPT:
+        _KEPT[key] = make()
+    return _KEPT[key]
