@@ -7,12 +7,10 @@ from urllib.parse import urlparse
 
 import pytest
 from browser_support import (
-    CHROMIUM_ARGS,
     REPO,
     SITE_URL,
     answer_site_url_locally,
     axe_script,
-    chromium_path,
     screenshot,
     serve,
 )
@@ -43,17 +41,6 @@ PHONE = {"width": 360, "height": 740}
 
 def url_root(url: str) -> str:
     return url[: url.index("/rayzani/") + len("/rayzani/")]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = chromium_path()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")

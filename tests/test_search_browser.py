@@ -13,7 +13,7 @@ import re
 from urllib.parse import urlparse
 
 import pytest
-from browser_support import CHROMIUM_ARGS, REPO, answer_site_url_locally, chromium_path, screenshot, serve
+from browser_support import REPO, answer_site_url_locally, screenshot, serve
 
 WIDE = {"width": 1280, "height": 900}  # the search box is in the header, not behind an icon
 # Generous: a loaded CI machine builds the index of both languages' pages in the worker.
@@ -74,17 +74,6 @@ CASES = [
     ("fa-ascii-digits", "", "45", DRAFT),
     ("en", "en/", "unilateral", "en/" + DRAFT),
 ]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = chromium_path()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")

@@ -14,11 +14,9 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from rayzani.framing import Framed, frame_pages, framed_dir, framed_path
 from rayzani.generate import generate, generate_files
-from rayzani.loader import load_portal, read_yaml
+from rayzani.loader import load_portal, read_yaml_or_problem
 from rayzani.model import Portal
 from rayzani.problems import Problem, ValidationFailed
 from rayzani.render_cache import RenderCache
@@ -47,10 +45,10 @@ def _certificate_problems(root: Path, settings: Settings) -> list[Problem]:
     path = root / REGISTER
     if not path.is_file():
         return []
-    try:
-        entries = read_yaml(path)
-    except yaml.YAMLError as error:
-        return [Problem(path, "", f"is not valid YAML: {str(error).splitlines()[0]}", "fix it")]
+    problems: list[Problem] = []
+    entries = read_yaml_or_problem(path, problems, "fix it")
+    if problems:
+        return problems
     return check_register(entries, path, certificate_secret(root, settings))
 
 

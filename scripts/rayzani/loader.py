@@ -248,6 +248,18 @@ def read_yaml(path: Path) -> Any:
         return safe_load(handle)
 
 
+_UNREADABLE = object()
+
+
+def read_yaml_or_problem(path: Path, problems: list[Problem], fix: str) -> Any:
+    """The file's YAML, or `_UNREADABLE` with a problem naming the file and `fix`."""
+    try:
+        return read_yaml(path)
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        problems.append(Problem(path, "", f"is not valid YAML: {str(error).splitlines()[0]}", fix))
+        return _UNREADABLE
+
+
 def _read_markdown(path: Path, problems: list[Problem]) -> tuple[dict | None, str]:
     try:
         meta, body = split_front_matter(path.read_text(encoding="utf-8"))
@@ -625,17 +637,8 @@ def load_submission(path: Path, problems: list[Problem]) -> Submission | Vote | 
         # A link could make validation read (and echo in its messages) a file outside the repository.
         problems.append(Problem(path, "", "is not a plain file", "replace it with the record itself"))
         return None
-    try:
-        data = read_yaml(path)
-    except (yaml.YAMLError, UnicodeDecodeError) as error:
-        problems.append(
-            Problem(
-                path,
-                "",
-                f"is not valid YAML: {str(error).splitlines()[0]}",
-                "fix the YAML syntax (a stray colon or bad indentation)",
-            )
-        )
+    data = read_yaml_or_problem(path, problems, "fix the YAML syntax (a stray colon or bad indentation)")
+    if data is _UNREADABLE:
         return None
     if isinstance(data, dict) and "vote" in data:  # a vote in a call's poll, not a comment to answer
         vote, found = load_vote(data, path, AUTHOR_FIELDS)
@@ -975,17 +978,11 @@ def _read_issue_forms(root: Path, problems: list[Problem]) -> dict[Path, Any]:
     for path in sorted([*folder.glob("*.yml"), *folder.glob("*.yaml")]):
         if path.stem == "config":
             continue
-        try:
-            forms[path] = read_yaml(path)
-        except (yaml.YAMLError, UnicodeDecodeError) as error:
-            problems.append(
-                Problem(
-                    path,
-                    "",
-                    f"is not valid YAML: {str(error).splitlines()[0]}",
-                    "fix the YAML syntax; GitHub shows no form for a file it cannot read",
-                )
-            )
+        data = read_yaml_or_problem(
+            path, problems, "fix the YAML syntax; GitHub shows no form for a file it cannot read"
+        )
+        if data is not _UNREADABLE:
+            forms[path] = data
     return forms
 
 
