@@ -14,6 +14,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from rayzani.caches import cache_root
+from rayzani.concerns import begin_build, end_build
 from rayzani.framing import Framed, frame_pages, framed_dir, framed_path
 from rayzani.generate import generate, generate_files
 from rayzani.loader import load_portal, read_yaml_or_problem
@@ -85,6 +87,8 @@ def write_pages(project: Project, today: dt.date) -> tuple[int, int]:
 
     site_url = str(read_mkdocs_config(project.config).get("site_url") or "")
     cache = RenderCache.for_project(project.root, today)
+    near_duplicates = cache_root(project.root) / "near-duplicates.pickle"
+    begin_build(near_duplicates)
     for key, lang, content in generate(project.portal, project.settings, today, site_url, cache):
         if isinstance(content, Framed):
             text = content.text()
@@ -102,6 +106,7 @@ def write_pages(project: Project, today: dt.date) -> tuple[int, int]:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content)
     cache.prune()
+    end_build(near_duplicates)
     for folder in (docs, framed_root):
         for stale in folder.rglob("*"):
             if stale.is_file() and stale not in wanted:

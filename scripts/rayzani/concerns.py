@@ -9,6 +9,8 @@ each candidate is confirmed with the exact Jaccard similarity.
 
 from __future__ import annotations
 
+import hashlib
+import pickle
 import re
 import unicodedata
 import zlib
@@ -16,7 +18,9 @@ from array import array
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
+from rayzani.caches import write_atomically
 from rayzani.model import Draft, Submission
 from rayzani.text import normalise, to_ascii_digits
 
@@ -92,40 +96,72 @@ class CommentGroup:
         return len(self.members)
 
 
-# Each text's band keys and shingles, as met lately: a rebuild (`rayzani serve`) cuts and hashes
-# only new texts. Kept as compact arrays (about 250 bytes a text, not 2 KB as Python sets).
-_FEATURES: dict[str, tuple[array, array]] = {}
-_LARGEST = [0]  # the most records one call was given: the memo's bound is twice that
+# Each text's band keys and shingles (array bytes), by a digest of the text. A rebuild cuts
+# and hashes only new texts: in one process (`rayzani serve`) from memory, in a new one from
+# the file a build keeps in its cache folder (see `begin_build`).
+_FEATURES: dict[bytes, tuple[bytes, bytes]] = {}
+_USED: set[bytes] = set()
+_NEW = [False]  # texts were cut since the file was written
+_FORMAT = 1
 
 
 def band_keys(values: frozenset[int]) -> tuple[int, ...]:
-    """One key per band of the signature: texts sharing a key are candidates."""
+    """One key per band of the signature: texts sharing a key are candidates.
+
+    Hashes of tuples of ints are the same in every process (only str hashing is salted).
+    """
     signature = _signature(values)
     return tuple(hash(tuple(signature[b * _ROWS : (b + 1) * _ROWS])) for b in range(_BANDS))
 
 
-def _features(text: str) -> tuple[array, array]:
+def _features(text: str) -> tuple[bytes, bytes]:
     values = shingles(text)
-    return array("q", band_keys(values)), array("I", sorted(values))
+    return array("q", band_keys(values)).tobytes(), array("I", sorted(values)).tobytes()
+
+
+def begin_build(kept: Path) -> None:
+    """Start a build: features kept by an earlier one are read once per process."""
+    _USED.clear()
+    if _FEATURES or not kept.is_file():
+        return
+    try:
+        version, features = pickle.loads(kept.read_bytes())
+    except Exception:  # damaged or of another version: cut the texts again
+        return
+    if version == _FORMAT:
+        _FEATURES.update(features)
+
+
+def end_build(kept: Path) -> None:
+    """Keep the features of the texts this build met, and only those."""
+    if not _USED:
+        return
+    gone = _FEATURES.keys() - _USED
+    for digest in gone:
+        del _FEATURES[digest]
+    if gone or _NEW[0] or not kept.is_file():
+        write_atomically(kept, pickle.dumps((_FORMAT, _FEATURES), protocol=5))
+    _NEW[0] = False
+    _USED.clear()
 
 
 def near_duplicate_groups(records: Iterable[Submission], threshold: float = SIMILARITY) -> list[CommentGroup]:
     """Groups of two or more near-identical comments, largest first."""
     records = sorted(records, key=lambda r: (r.received, r.id))
-    met: dict[str, tuple[array, array]] = {}
+    met: list[tuple[bytes, bytes]] = []
     for record in records:
-        if record.body not in met:
-            met[record.body] = _FEATURES.get(record.body) or _features(record.body)
-    _LARGEST[0] = max(_LARGEST[0], len(records))
-    if len(_FEATURES) + len(met) > 2 * _LARGEST[0] + 1000:
-        _FEATURES.clear()  # bounded: texts no longer in the records go
-    _FEATURES.update(met)
+        digest = hashlib.sha1(record.body.encode()).digest()
+        if digest not in _FEATURES:
+            _FEATURES[digest] = _features(record.body)
+            _NEW[0] = True
+        _USED.add(digest)
+        met.append(_FEATURES[digest])
     sets: dict[int, frozenset[int]] = {}  # made when a candidate pair needs them
     parent = list(range(len(records)))
 
     def shingled(index: int) -> frozenset[int]:
         if index not in sets:
-            sets[index] = frozenset(met[records[index].body][1])
+            sets[index] = frozenset(array("I", met[index][1]))
         return sets[index]
 
     def find(i: int) -> int:
@@ -135,8 +171,8 @@ def near_duplicate_groups(records: Iterable[Submission], threshold: float = SIMI
         return i
 
     buckets: dict[tuple[int, int], list[int]] = {}
-    for index, record in enumerate(records):
-        for band, key in enumerate(met[record.body][0]):
+    for index, (keys, _) in enumerate(met):
+        for band, key in enumerate(array("q", keys)):
             buckets.setdefault((band, key), []).append(index)
     for members in buckets.values():
         # Each member is checked against the bucket's first and its predecessor: linear, not quadratic.
