@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -90,3 +92,13 @@ def cards(repo: Repo) -> set[str]:
 
 def project_date() -> dt.date:
     return dt.date.fromisoformat(BUILD_DATE)
+
+
+def test_a_new_rayzani_build_reads_the_cards_of_unchanged_pages_from_the_cache(portal, tmp_path):
+    """Records read back from the record cache name the same cards as records parsed from YAML."""
+    command = [sys.executable, "-m", "rayzani.cli", "--root", str(portal.root), "build", "--date", BUILD_DATE]
+    subprocess.run([*command, "--site-dir", str(tmp_path / "one")], check=True, capture_output=True)
+    kept = cards(portal)
+    portal.write("submissions/sample/c7.yml", RECORD.replace("id: c1", "id: c7").replace("form:1", "form:7"))
+    subprocess.run([*command, "--site-dir", str(tmp_path / "two")], check=True, capture_output=True)
+    assert len(cards(portal) - kept) == 2 and kept <= cards(portal)

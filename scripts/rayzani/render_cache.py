@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import pickle
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -39,8 +38,13 @@ class RenderCache:
         return cls(cache_root(root) / "html", content_digest(root, today))
 
     def html(self, inputs: object, render: Callable[[], str]) -> str:
-        """The HTML rendered from `inputs` (picklable model objects), from the cache if kept."""
-        name = hashlib.sha256(self.context + pickle.dumps(inputs, protocol=5)).hexdigest()
+        """The HTML rendered from `inputs` (model dataclasses), from the cache if kept.
+
+        Named by the inputs' repr, which says every field's value: pickle's bytes also depend
+        on which objects happen to be shared, so records parsed from YAML and the same records
+        read back from the record cache would pickle differently and never meet here.
+        """
+        name = hashlib.sha256(self.context + repr(inputs).encode()).hexdigest()
         path = self.folder / name[:2] / f"{name[2:]}.html"
         self.used.add(path)
         if path.is_file():
