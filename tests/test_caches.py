@@ -59,7 +59,7 @@ def test_a_rebuild_reads_only_the_records_that_changed(portal):
     project = load_project(portal.root)
     assert any(r.body.startswith("نظر تازه") for r in project.portal.submissions["sample"])
     cache = RecordCache.open(portal.root, code_digest())
-    assert set(cache.entries) == {f"submissions/sample/c{n}.yml" for n in range(1, 7)}
+    assert set(cache.entries) == {f"sample/c{n}.yml" for n in range(1, 7)}
 
 
 def test_a_cache_planted_in_the_repository_is_never_read(portal):

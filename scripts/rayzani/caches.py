@@ -59,7 +59,7 @@ class RecordCache:
     memory between builds of one process (`rayzani serve`), so that it reads none.
     """
 
-    VERSION = 2
+    VERSION = 3
     SHARDS = 64
     _in_memory: dict[Path, tuple[str, dict[str, tuple[tuple[int, ...], Any]]]] = {}
 

@@ -395,6 +395,8 @@ class Submission:
     text_sha256: str | None = None
     # Earlier decisions on this record, oldest first: a published answer is never silently changed.
     history: tuple[Decision, ...] = ()
+    # SHA-256 of the record file as read: names the HTML rendered from it (rayzani.render_cache).
+    digest: str | None = None
 
 
 @dataclass(frozen=True)

@@ -455,7 +455,7 @@ def discussion_pages(site: Site, draft: Draft, lang: str) -> Iterator[tuple[str,
                 draft=draft,
                 text=draft.text(lang),
                 label=label,
-                cards=Markup(site.cached_html(("discussion", key, lang, chunk), cards)),
+                cards=Markup(site.cached_html(("discussion", key, lang, *_names(chunk)), cards)),
                 page=page,
                 pages=total,
                 count=len(group.records),
@@ -466,6 +466,15 @@ def discussion_pages(site: Site, draft: Draft, lang: str) -> Iterator[tuple[str,
                 next=link(key, discussion_key(draft.slug, anchor, page + 1)) if page < total else None,
             )
             yield key, Framed(f"{heading.striptags()} | {draft.text(lang).title}", body)
+
+
+def _names(records: list[Submission]) -> list[tuple[str, str | None]]:
+    """What a card is rendered from, beside the build's context: the record file, by its digest.
+
+    A record as published also depends on the build date and the content (panels, the draft),
+    which are in the cache's context; a record without a digest is named by all its fields.
+    """
+    return [(r.id, r.digest or repr(r)) for r in records]
 
 
 def _last_version_with(draft: Draft, anchor: str) -> Version:
