@@ -341,15 +341,21 @@ class RecordWriter:
             text_sha256=digest,
         )
 
+    @staticmethod
+    def _target(incoming: Incoming, field: str) -> tuple[str, Rejection | None]:
+        """The slug a submission names, or why it names none (an unknown channel is a bug)."""
+        if incoming.channel not in CHANNELS:
+            raise ValueError(f"unknown channel {incoming.channel!r}")
+        target = (incoming.target or "").strip().lower()
+        return target, None if target else Rejection("missing", field)
+
     def _check_vote(
         self, incoming: Incoming, words: Guarded | None
     ) -> tuple[dict[str, Any], Rejection | None, bool]:
         """A vote's record fields, or why it cannot be recorded (nothing is written then)."""
-        if incoming.channel not in CHANNELS:
-            raise ValueError(f"unknown channel {incoming.channel!r}")
-        target = (incoming.target or "").strip().lower()
-        if not target:
-            return {}, Rejection("missing", "call"), False
+        target, missing = self._target(incoming, "call")
+        if missing:
+            return {}, missing, False
         call = self.portal.calls.get(target)
         if call is None:
             return {}, Rejection("unknown-target", "call", target), False
@@ -388,11 +394,9 @@ class RecordWriter:
         self, incoming: Incoming, body_problem: str | None
     ) -> tuple[dict[str, Any], Rejection | None, bool]:
         """The record's addressing fields, or why the comment cannot be recorded."""
-        if incoming.channel not in CHANNELS:
-            raise ValueError(f"unknown channel {incoming.channel!r}")
-        target = (incoming.target or "").strip().lower()
-        if not target:
-            return {}, Rejection("missing", "draft"), False
+        target, missing = self._target(incoming, "draft")
+        if missing:
+            return {}, missing, False
         draft = self.portal.drafts.get(target)
         call = self.portal.calls.get(target)
         if draft is None and call is not None and call.draft in self.portal.drafts:
