@@ -215,16 +215,9 @@ class RecordWriter:
         if incoming.vote is not None:
             return self._record_vote(incoming)
         guarded = guard_comment(incoming.body)
-        known = self.recorded.get(incoming.source)
-        if known is not None:
-            return Outcome(
-                "duplicate",
-                incoming,
-                record_id=known.id,
-                path=known.path,
-                recorded_sha256=known.text_sha256,
-                text_sha256=guarded.sha256,
-            )
+        duplicate = self._duplicate(incoming, guarded.sha256)
+        if duplicate is not None:
+            return duplicate
         record, rejection, late = self._check(incoming, guarded.problem)
         if rejection is not None:
             return Outcome("rejected", incoming, rejection=rejection, text_sha256=guarded.sha256)
@@ -239,14 +232,22 @@ class RecordWriter:
         )
         self._seal(record, incoming)
         record["decision"] = {"status": self.portal.initial_status(record["target"])}
+        outcome = self._write_new(record, incoming, redactions, late, guarded.sha256)
+        self._join(record["target"], record.get("section"), incoming.received, record["id"])
+        return outcome
+
+    def _write_new(
+        self, record: dict[str, Any], incoming: Incoming, redactions: set[str], late: bool, digest: str
+    ) -> Outcome:
+        """Write a checked comment or vote, remember its source, and say it was recorded."""
         if redactions:
             record["redactions"] = sorted(redactions)
         if late:
             record["late"] = True
-        record["text_sha256"] = guarded.sha256
+        record["text_sha256"] = digest
         path = self._write(record, incoming)
-        self.recorded[incoming.source] = _Recorded(record["id"], path, guarded.sha256, incoming.received)
-        self._join(record["target"], record.get("section"), incoming.received, record["id"])
+        vote = incoming.vote is not None
+        self.recorded[incoming.source] = _Recorded(record["id"], path, digest, incoming.received, vote=vote)
         return Outcome(
             "new",
             incoming,
@@ -254,7 +255,21 @@ class RecordWriter:
             path=path,
             late=late,
             redactions=tuple(sorted(redactions)),
-            text_sha256=guarded.sha256,
+            text_sha256=digest,
+        )
+
+    def _duplicate(self, incoming: Incoming, text_sha256: str) -> Outcome | None:
+        """A second delivery of a recorded source: nothing is written; an edit shows in the digests."""
+        known = self.recorded.get(incoming.source)
+        if known is None:
+            return None
+        return Outcome(
+            "duplicate",
+            incoming,
+            record_id=known.id,
+            path=known.path,
+            recorded_sha256=known.text_sha256,
+            text_sha256=text_sha256,
         )
 
     def _author(self, incoming: Incoming) -> tuple[dict[str, str], tuple[str, ...], Rejection | None]:
@@ -300,16 +315,9 @@ class RecordWriter:
         words = guard_comment(incoming.body) if incoming.body and incoming.body.strip() else None
         # What was delivered: the option and any words, so that an edited re-delivery shows.
         digest = text_hash(f"{incoming.vote or ''}\n{incoming.body or ''}")
-        known = self.recorded.get(incoming.source)
-        if known is not None:
-            return Outcome(
-                "duplicate",
-                incoming,
-                record_id=known.id,
-                path=known.path,
-                recorded_sha256=known.text_sha256,
-                text_sha256=digest,
-            )
+        duplicate = self._duplicate(incoming, digest)
+        if duplicate is not None:
+            return duplicate
         record, rejection, late = self._check_vote(incoming, words)
         author: dict[str, str] = {}
         kinds: tuple[str, ...] = ()
@@ -324,22 +332,7 @@ class RecordWriter:
             record.update(language=language_of(words.text), body=body)
         record["author"] = author
         self._seal(record, incoming)
-        if redactions:
-            record["redactions"] = sorted(redactions)
-        if late:
-            record["late"] = True
-        record["text_sha256"] = digest
-        path = self._write(record, incoming)
-        self.recorded[incoming.source] = _Recorded(record["id"], path, digest, incoming.received, vote=True)
-        return Outcome(
-            "new",
-            incoming,
-            record_id=record["id"],
-            path=path,
-            late=late,
-            redactions=tuple(sorted(redactions)),
-            text_sha256=digest,
-        )
+        return self._write_new(record, incoming, redactions, late, digest)
 
     @staticmethod
     def _target(incoming: Incoming, field: str) -> tuple[str, Rejection | None]:
