@@ -95,7 +95,6 @@ def suppress(counts: dict[str, int], threshold: int, also: Iterable[str] = ()) -
     return tuple(Cell(k, n, k in hidden) for k, n in counts.items())
 
 
-_UNSEALED: dict[int, tuple[Portal, dict[tuple[str, str], PersonalData] | None]] = {}
 # Boxes opened by the previous build, by their text: a rebuild (`rayzani serve`) opens only
 # new ones. Only boxes of current records are kept, so an erased record's data goes with it.
 _OPENED: dict[bytes, dict[str, PersonalData | None]] = {}
@@ -103,27 +102,26 @@ _OPENED: dict[bytes, dict[str, PersonalData | None]] = {}
 
 def personal_data(portal: Portal, settings: Settings) -> dict[tuple[str, str], PersonalData] | None:
     """(target, record id) -> opened personal data; None without the private key. Opened once per portal."""
+    return per_portal(portal, ("personal_data", id(settings)), lambda: _open_all(portal, settings))
+
+
+def _open_all(portal: Portal, settings: Settings) -> dict[tuple[str, str], PersonalData] | None:
     global _OPENED
-    cached = _UNSEALED.get(id(portal))
-    if cached and cached[0] is portal:
-        return cached[1]
     key = read_private_key(portal.root, settings)
-    opened: dict[tuple[str, str], PersonalData] | None = None
-    if key is not None:
-        opened = {}
-        before = _OPENED.get(bytes(key.public_key), {})
-        boxes: dict[str, PersonalData | None] = {}
-        for records in portal.submissions.values():
-            for record in records:
-                if not record.sealed:
-                    continue
-                data = before[record.sealed] if record.sealed in before else unseal(record.sealed, key)
-                boxes[record.sealed] = data
-                if data is not None:
-                    opened[(record.target, record.id)] = data
-        _OPENED = {bytes(key.public_key): boxes}
-    _UNSEALED.clear()  # one portal per build: keep no stale copies of personal data around
-    _UNSEALED[id(portal)] = (portal, opened)
+    if key is None:
+        return None
+    opened: dict[tuple[str, str], PersonalData] = {}
+    before = _OPENED.get(bytes(key.public_key), {})
+    boxes: dict[str, PersonalData | None] = {}
+    for records in portal.submissions.values():
+        for record in records:
+            if not record.sealed:
+                continue
+            data = before[record.sealed] if record.sealed in before else unseal(record.sealed, key)
+            boxes[record.sealed] = data
+            if data is not None:
+                opened[(record.target, record.id)] = data
+    _OPENED = {bytes(key.public_key): boxes}
     return opened
 
 
