@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from rayzani.dates import format_date
 from rayzani.framing import Framed
+from rayzani.memo import per_portal
 from rayzani.model import (
     DECISION_STATUSES,
     LIFECYCLE,
@@ -338,6 +339,23 @@ class Site:
     # HTML kept from earlier builds (rayzani build); None renders everything afresh.
     cache: RenderCache | None = None
 
+    def discussions(self, draft: Draft) -> dict[str, Discussion]:
+        """The draft's comments by article, grouped once per portal (a dozen pages need them)."""
+        return per_portal(
+            self.portal,
+            ("discussions", draft.slug),
+            lambda: discussions(draft, self.portal.comments_on(draft.slug)),
+        )
+
+    def permalinks(self, draft: Draft) -> dict[str, str]:
+        """Page key of every comment on the draft, computed once per portal."""
+        per_page = self.settings.comments_per_page
+        return per_portal(
+            self.portal,
+            ("permalinks", draft.slug, per_page),
+            lambda: permalinks(draft, self.discussions(draft), per_page),
+        )
+
     def cached_html(self, inputs: object, render_html: Callable[[], str]) -> str:
         return self.cache.html(inputs, render_html) if self.cache else render_html()
 
@@ -358,8 +376,8 @@ def draft_page(site: Site, draft: Draft, lang: str) -> str:
 
     key = draft_key(draft.slug)
     records = site.portal.comments_on(draft.slug)
-    groups = discussions(draft, records)
-    where = permalinks(draft, groups, site.settings.comments_per_page)
+    groups = site.discussions(draft)
+    where = site.permalinks(draft)
     text = draft.text(lang)
     inline = site.settings.inline_comments
 
@@ -423,7 +441,7 @@ def draft_page(site: Site, draft: Draft, lang: str) -> str:
 
 
 def discussion_pages(site: Site, draft: Draft, lang: str) -> Iterator[tuple[str, Framed]]:
-    groups = discussions(draft, site.portal.comments_on(draft.slug))
+    groups = site.discussions(draft)
     per_page = site.settings.comments_per_page
     text_articles = {fa.anchor: a for fa, a in zip(draft.articles, draft.text(lang).articles, strict=True)}
     for anchor, group in groups.items():

@@ -27,9 +27,7 @@ from rayzani.pages import (
     Site,
     call_key,
     discussion_key,
-    discussions,
     link,
-    permalinks,
     section_label,
 )
 from rayzani.pdf import font_face_css, html_to_pdf
@@ -81,7 +79,6 @@ class Incentives:
             self.certificates += still_valid(
                 issued_register(site.portal.root), self.people, secret, self.certificates
             )
-        self._pages: dict[str, dict[str, str]] = {}
 
     def title(self, target: str, lang: str) -> str:
         draft = self.site.portal.drafts.get(target)
@@ -91,10 +88,7 @@ class Incentives:
         draft = self.site.portal.drafts.get(record.target)
         if draft is None:
             return link(from_key, call_key(record.target), f"c-{record.id}")
-        if record.target not in self._pages:
-            groups = discussions(draft, self.site.portal.comments_on(record.target))
-            self._pages[record.target] = permalinks(draft, groups, self.site.settings.comments_per_page)
-        page = self._pages[record.target].get(record.id, discussion_key(draft.slug, "general"))
+        page = self.site.permalinks(draft).get(record.id, discussion_key(draft.slug, "general"))
         return link(from_key, page, f"c-{record.id}")
 
     def contributions(self, from_key: str, records: list[Submission], lang: str) -> list[Contribution]:

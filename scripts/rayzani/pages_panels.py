@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from rayzani.memo import per_portal
 from rayzani.model import Call, Panel, Submission
-from rayzani.pages import Site, call_key, discussion_key, discussions, draft_key, link, permalinks
+from rayzani.pages import Site, call_key, discussion_key, draft_key, link
 from rayzani.render import render, translate
 
 
@@ -50,8 +50,7 @@ def _page_of_comments(site: Site, target: str) -> dict[str, str]:
     draft = site.portal.drafts.get(target)
     if draft is None:
         return {r.id: call_key(target) for r in site.portal.comments_on(target)}
-    groups = discussions(draft, site.portal.comments_on(target))
-    return permalinks(draft, groups, site.settings.comments_per_page)
+    return site.permalinks(draft)
 
 
 def panel_page(site: Site, panel: Panel, lang: str) -> str:

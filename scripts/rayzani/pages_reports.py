@@ -33,11 +33,9 @@ from rayzani.pages import (
     call_key,
     comment_view,
     discussion_key,
-    discussions,
     draft_comment_view,
     draft_key,
     link,
-    permalinks,
     section_label,
 )
 from rayzani.pdf import font_face_css, html_to_pdf
@@ -312,7 +310,7 @@ def report_context(site: Site, subject: Subject, lang: str) -> dict[str, Any]:
     draft = subject.draft if subject.call is None or subject.call.kind == "consultation" else None
 
     if draft is not None:
-        where = permalinks(draft, discussions(draft, records), site.settings.comments_per_page)
+        where = site.permalinks(draft)
 
         def card(r: Submission) -> CommentView:
             return draft_comment_view(

@@ -16,11 +16,9 @@ from rayzani.pages import (
     article_label,
     changes_key,
     discussion_key,
-    discussions,
     draft_comment_view,
     draft_key,
     link,
-    permalinks,
     version_key,
     versions_key,
 )
@@ -82,7 +80,7 @@ class VersionArticle:
 def version_text_page(site: Site, draft: Draft, version: Version, lang: str) -> str:
     """A version's full text at a stable address, so that old comments keep pointing to it."""
     key = version_key(draft.slug, version.label)
-    groups = discussions(draft, site.portal.comments_on(draft.slug))
+    groups = site.discussions(draft)
     text = version.text(lang)
     history = draft.history()
     index = history.index(version)
@@ -132,8 +130,7 @@ def changes_page(site: Site, draft: Draft, version: Version, lang: str) -> str:
     history = draft.history()
     previous = history[history.index(version) - 1]
     records = {r.id: r for r in site.portal.comments_on(draft.slug)}
-    groups = discussions(draft, list(records.values()))
-    where = permalinks(draft, groups, site.settings.comments_per_page)
+    where = site.permalinks(draft)
     cited = {c.anchor: c.comments for c in version.changes}
     # Compare in the page's language when both versions are translated; else in Persian.
     lang_text = lang if lang in version.texts and lang in previous.texts else "fa"
