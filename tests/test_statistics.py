@@ -8,6 +8,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 from conftest import REPO, Repo
 from conftest import rayzani as run_rayzani
 
@@ -252,3 +253,44 @@ def test_the_portal_table_hides_what_a_consultation_table_hides(repo):
     portal = province_rows(site, "portal")
     assert portal["isfahan"]["suppressed"] == "true", "8 - 6 would reveal the other draft's 2"
     assert portal["tehran"]["count"] == "10"
+
+
+def test_a_new_build_reads_opened_boxes_from_the_encrypted_cache_and_forgets_erased_ones(repo, monkeypatch):
+    """What one build opened, the next reads back without opening a box; the file is unreadable
+    without the portal's key and holds only the boxes of current records."""
+    from rayzani import stats
+    from rayzani.opened_cache import cache_file, read_opened
+    from rayzani.sealing import read_private_key
+
+    small_province_portal(repo)
+    first = province_rows(build(repo, CLOSED), "sample")
+    kept = cache_file(repo.root)
+    raw = kept.read_bytes()
+    assert b"tehran" not in raw and b"province" not in raw and b"30-44" not in raw
+    key = read_private_key(repo.root, Settings(private_key_file="keys/demo-private.key"))
+    assert len(read_opened(kept, key)) == 15 and read_opened(kept, type(key).generate()) == {}
+
+    # As a new process: nothing in memory, and opening a box would fail the test.
+    monkeypatch.setattr(stats, "_OPENED", {})
+    monkeypatch.setattr(stats, "unseal", lambda *_: pytest.fail("a box was opened again"))
+    assert province_rows(build(repo, CLOSED), "sample") == first
+
+    (repo.root / "submissions" / "sample" / "r0.yml").unlink()
+    monkeypatch.setattr(stats, "_OPENED", {})
+    rows = province_rows(build(repo, CLOSED), "sample")
+    assert rows["tehran"]["count"] == "6"
+    assert len(read_opened(kept, key)) == 14
+
+
+def test_an_altered_opened_box_cache_is_ignored(repo, monkeypatch):
+    from rayzani import stats
+    from rayzani.opened_cache import cache_file
+
+    small_province_portal(repo)
+    first = province_rows(build(repo, CLOSED), "sample")
+    kept = cache_file(repo.root)
+    damaged = bytearray(kept.read_bytes())
+    damaged[-1] ^= 1
+    kept.write_bytes(bytes(damaged))
+    monkeypatch.setattr(stats, "_OPENED", {})
+    assert province_rows(build(repo, CLOSED), "sample") == first

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from rayzani.memo import per_portal
 from rayzani.model import AGE_BANDS, CHANNELS, DECISION_STATUSES, GENDERS, RESPONDENT_TYPES, Localized, Portal
+from rayzani.opened_cache import Opened, box_name, cache_file, read_opened, write_opened
 from rayzani.provinces import PROVINCES
 from rayzani.sealing import PersonalData, read_private_key, unseal
 from rayzani.settings import Settings
@@ -95,9 +96,9 @@ def suppress(counts: dict[str, int], threshold: int, also: Iterable[str] = ()) -
     return tuple(Cell(k, n, k in hidden) for k, n in counts.items())
 
 
-# Boxes opened by the previous build, by their text: a rebuild (`rayzani serve`) opens only
-# new ones. Only boxes of current records are kept, so an erased record's data goes with it.
-_OPENED: dict[bytes, dict[str, PersonalData | None]] = {}
+# Boxes opened by the previous build of this process, by name: a rebuild (`rayzani serve`) opens
+# only new ones, and a new process reads the rest from the encrypted file of rayzani.opened_cache.
+_OPENED: dict[bytes, Opened] = {}
 
 
 def personal_data(portal: Portal, settings: Settings) -> dict[tuple[str, str], PersonalData] | None:
@@ -110,17 +111,24 @@ def _open_all(portal: Portal, settings: Settings) -> dict[tuple[str, str], Perso
     key = read_private_key(portal.root, settings)
     if key is None:
         return None
+    kept = cache_file(portal.root)
+    before = _OPENED.get(bytes(key.public_key))
+    if before is None:
+        before = read_opened(kept, key)
     opened: dict[tuple[str, str], PersonalData] = {}
-    before = _OPENED.get(bytes(key.public_key), {})
-    boxes: dict[str, PersonalData | None] = {}
+    boxes: Opened = {}
     for records in portal.submissions.values():
         for record in records:
             if not record.sealed:
                 continue
-            data = before[record.sealed] if record.sealed in before else unseal(record.sealed, key)
-            boxes[record.sealed] = data
+            name = box_name(record.sealed)
+            data = before[name] if name in before else unseal(record.sealed, key)
+            boxes[name] = data
             if data is not None:
                 opened[(record.target, record.id)] = data
+    # Only the boxes of current records are kept, so an erased record's data goes with it.
+    if boxes.keys() != before.keys() or not kept.is_file():
+        write_opened(kept, key, boxes)
     _OPENED = {bytes(key.public_key): boxes}
     return opened
 
