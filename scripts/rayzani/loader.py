@@ -15,7 +15,7 @@ import yaml
 
 from rayzani import schema as s
 from rayzani.articles import parse_body
-from rayzani.caches import RecordCache, code_digest
+from rayzani.caches import RecordCache, code_digest, collector_paused, settle
 from rayzani.model import (
     ALL_STATUSES,
     AUDIENCES,
@@ -1027,28 +1027,8 @@ def _read_record(
     return record
 
 
-def load_portal(root: Path, settings: Settings, today: dt.date | None = None) -> tuple[Portal, list[Problem]]:
-    """Load and validate the whole repository as it stands on `today` (default: the real today).
-
-    Every problem is returned, none raised. A decision dated after `today` is not yet
-    published: the record shows the answer it had on that day (the build date sets "today").
-    """
-    today = today or dt.date.today()
-    problems: list[Problem] = []
-    portal = Portal(root=root)
-    drafts_dir, calls_dir = root / "content" / "drafts", root / "content" / "calls"
-    for folder in sorted(p for p in drafts_dir.glob("*") if p.is_dir()):
-        draft = load_draft(folder, settings, problems)
-        if draft:
-            portal.drafts[draft.slug] = draft
-    slugs = sorted({p.name.split(".")[0] for p in calls_dir.glob("*.md")})
-    for slug in slugs:
-        if s.slug(slug):
-            problems.append(Problem(calls_dir / slug, "file name", s.slug(slug) or "", "rename the file"))
-            continue
-        call = load_call(slug, calls_dir, settings, problems)
-        if call:
-            portal.calls[slug] = call
+def _load_records(root: Path, portal: Portal, today: dt.date, problems: list[Problem]) -> None:
+    """Every record under submissions/ into the portal, as it stands on `today`."""
     records = RecordCache.open(root, code_digest())
     folder = root / "submissions"
     for name, entry in _record_entries(folder):
@@ -1066,8 +1046,35 @@ def load_portal(root: Path, settings: Settings, today: dt.date | None = None) ->
             record = as_of(record, today, portal.initial_status(record.target))
             portal.submissions.setdefault(record.target, []).append(record)
     records.save()
-    for listed in portal.submissions.values():
-        listed.sort(key=lambda r: (r.received, r.id))
+
+
+def load_portal(root: Path, settings: Settings, today: dt.date | None = None) -> tuple[Portal, list[Problem]]:
+    """Load and validate the whole repository as it stands on `today` (default: the real today).
+
+    Every problem is returned, none raised. A decision dated after `today` is not yet
+    published: the record shows the answer it had on that day (the build date sets "today").
+    """
+    today = today or dt.date.today()
+    settle(loaded=False)
+    problems: list[Problem] = []
+    portal = Portal(root=root)
+    drafts_dir, calls_dir = root / "content" / "drafts", root / "content" / "calls"
+    for folder in sorted(p for p in drafts_dir.glob("*") if p.is_dir()):
+        draft = load_draft(folder, settings, problems)
+        if draft:
+            portal.drafts[draft.slug] = draft
+    slugs = sorted({p.name.split(".")[0] for p in calls_dir.glob("*.md")})
+    for slug in slugs:
+        if s.slug(slug):
+            problems.append(Problem(calls_dir / slug, "file name", s.slug(slug) or "", "rename the file"))
+            continue
+        call = load_call(slug, calls_dir, settings, problems)
+        if call:
+            portal.calls[slug] = call
+    with collector_paused():
+        _load_records(root, portal, today, problems)
+        for listed in portal.submissions.values():
+            listed.sort(key=lambda r: (r.received, r.id))
     portal.panels = load_panels(root / "content" / "panels", problems, read_yaml)
     _check_references(portal, root, problems)
     check_decisions(portal, problems, today)
@@ -1075,4 +1082,5 @@ def load_portal(root: Path, settings: Settings, today: dt.date | None = None) ->
     portal.vote_forms = check_vote_forms(_read_issue_forms(root, problems), portal, problems)
     _check_changes(portal, problems)
     _check_anchor_reuse(portal, problems)
+    settle(loaded=True)
     return portal, problems
