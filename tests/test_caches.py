@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 import shutil
 import subprocess
 import sys
+import weakref
 from pathlib import Path
 
 import pytest
 from conftest import BUILD_DATE, RECORD, REPO, Repo
 
+from rayzani import concerns
 from rayzani.builder import load_project, write_pages
 from rayzani.caches import RecordCache, cache_root, code_digest
 from rayzani.cli import main as rayzani
+from rayzani.model import Author, Decision, Submission
 
 
 @pytest.fixture
@@ -102,3 +106,74 @@ def test_a_new_rayzani_build_reads_the_cards_of_unchanged_pages_from_the_cache(p
     portal.write("submissions/sample/c7.yml", RECORD.replace("id: c1", "id: c7").replace("form:1", "form:7"))
     subprocess.run([*command, "--site-dir", str(tmp_path / "two")], check=True, capture_output=True)
     assert len(cards(portal) - kept) == 2 and kept <= cards(portal)
+
+
+def campaign_records(count: int) -> list[Submission]:
+    """Comments as they arrive: three campaigns with small edits, and texts of their own."""
+    letters = [
+        "ما خواستار افزایش مهلت نظرخواهی به ۶۰ روز هستیم زیرا سی روز برای بررسی متن کافی نیست",
+        "Publish every comment as open data so that researchers can check the report themselves",
+        "گزارش جامع باید آمار استانی را منتشر کند تا سهم استان‌های کم‌برخوردار دیده شود",
+    ]
+    rng = random.Random(7)
+    start = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=3, minutes=30)))
+    records = []
+    for n in range(count):
+        if n % 3:
+            body = f"{rng.choice(letters)} {rng.choice(['', 'با احترام', 'thanks'])} {n % 4}"
+        else:
+            words = ["ماده", "بند", "مهلت", "draft", "article", "گزارش"]
+            body = " ".join(rng.choice(words) for _ in range(9))
+        records.append(
+            Submission(
+                id=f"r{n}",
+                path=Path(f"r{n}.yml"),
+                target="sample",
+                received=start + dt.timedelta(minutes=n),
+                channel="form",
+                source=f"form:{n}",
+                language="fa",
+                body=body,
+                author=Author(type="individual"),
+                decision=Decision(status="pending"),
+            )
+        )
+    return records
+
+
+def grouped(records: list[Submission]) -> list[tuple[str, ...]]:
+    return [tuple(m.id for m in g.members) for g in concerns.near_duplicate_groups(records)]
+
+
+def test_comments_appended_are_grouped_as_a_grouping_from_scratch_would(monkeypatch):
+    records = campaign_records(400)
+    monkeypatch.setattr(concerns, "_GROUPINGS", {})
+    fresh = grouped(records)
+    assert len(fresh) >= 3 and sum(len(g) for g in fresh) > 200
+    monkeypatch.setattr(concerns, "_GROUPINGS", {})
+    grouped(records[:250])
+    assert grouped(records) == fresh  # extended from the 250 already grouped
+    grouped(records[:300])  # a list that is no extension (comments erased): grouped from scratch
+    assert grouped(records) == fresh
+
+
+def test_an_extended_grouping_reads_the_kept_one_and_groups_only_the_new_comments(monkeypatch):
+    records = campaign_records(60)
+    monkeypatch.setattr(concerns, "_GROUPINGS", {})
+    grouped(records[:50])
+    (kept,) = concerns._GROUPINGS.values()
+    lone = [i for i in range(50) if kept.roots.count(kept.roots[i]) == 1]
+    # Mark two lone comments as one group: an extension keeps the mark, proving it was reused.
+    kept.roots[lone[1]] = lone[0]
+    assert (f"r{lone[0]}", f"r{lone[1]}") in grouped(records)
+
+
+def test_each_rebuild_of_a_serving_process_frees_the_portal_before(portal):
+    """Loaded portals are frozen out of the cycle collector's walks; the next load frees them."""
+    project = load_project(portal.root)
+    write_pages(project, project_date())
+    earlier = weakref.ref(project.portal)
+    project.portal.__dict__["itself"] = project.portal  # held only by a reference cycle
+    del project
+    write_pages(load_project(portal.root), project_date())
+    assert earlier() is None

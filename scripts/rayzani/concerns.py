@@ -101,17 +101,30 @@ class CommentGroup:
 # the file a build keeps in its cache folder (see `begin_build`).
 _FEATURES: dict[bytes, tuple[bytes, bytes]] = {}
 _USED: set[bytes] = set()
-_NEW = [False]  # texts were cut since the file was written
-_FORMAT = 1
+# The grouping of each list of texts a build grouped (by its consultations and threshold), so
+# that the next build groups only the comments received since.
+_GROUPINGS: dict[tuple, Grouping] = {}
+_GROUPED: set[tuple] = set()
+_NEW = [False]  # texts were cut, or lists grouped anew, since the file was written
+_FORMAT = 2
+
+
+@dataclass(frozen=True)
+class Grouping:
+    """Which group each text of a list belongs to: the index of the group's first text."""
+
+    digests: list[bytes]  # the texts, in the order of their comments
+    roots: array
 
 
 def band_keys(values: frozenset[int]) -> tuple[int, ...]:
     """One key per band of the signature: texts sharing a key are candidates.
 
-    Hashes of tuples of ints are the same in every process (only str hashing is salted).
+    The band's number is hashed in, so that keys of all bands can share one table. Hashes of
+    tuples of ints are the same in every process (only str hashing is salted).
     """
     signature = _signature(values)
-    return tuple(hash(tuple(signature[b * _ROWS : (b + 1) * _ROWS])) for b in range(_BANDS))
+    return tuple(hash((b, *signature[b * _ROWS : (b + 1) * _ROWS])) for b in range(_BANDS))
 
 
 def _features(text: str) -> tuple[bytes, bytes]:
@@ -120,48 +133,64 @@ def _features(text: str) -> tuple[bytes, bytes]:
 
 
 def begin_build(kept: Path) -> None:
-    """Start a build: features kept by an earlier one are read once per process."""
+    """Start a build: features and groupings kept by an earlier one are read once per process."""
     _USED.clear()
+    _GROUPED.clear()
     if _FEATURES or not kept.is_file():
         return
     try:
-        version, features = pickle.loads(kept.read_bytes())
+        version, features, groupings = pickle.loads(kept.read_bytes())
     except Exception:  # damaged or of another version: cut the texts again
         return
     if version == _FORMAT:
         _FEATURES.update(features)
+        _GROUPINGS.update(groupings)
 
 
 def end_build(kept: Path) -> None:
-    """Keep the features of the texts this build met, and only those."""
+    """Keep the features of the texts this build met, and the groupings it made, and only those."""
     if not _USED:
         return
     gone = _FEATURES.keys() - _USED
     for digest in gone:
         del _FEATURES[digest]
-    if gone or _NEW[0] or not kept.is_file():
-        write_atomically(kept, pickle.dumps((_FORMAT, _FEATURES), protocol=5))
+    ungrouped = _GROUPINGS.keys() - _GROUPED
+    for scope in ungrouped:
+        del _GROUPINGS[scope]
+    if gone or ungrouped or _NEW[0] or not kept.is_file():
+        write_atomically(kept, pickle.dumps((_FORMAT, _FEATURES, _GROUPINGS), protocol=5))
     _NEW[0] = False
     _USED.clear()
+    _GROUPED.clear()
 
 
-def near_duplicate_groups(records: Iterable[Submission], threshold: float = SIMILARITY) -> list[CommentGroup]:
-    """Groups of two or more near-identical comments, largest first."""
-    records = sorted(records, key=lambda r: (r.received, r.id))
-    met: list[tuple[bytes, bytes]] = []
-    for record in records:
-        digest = hashlib.sha1(record.body.encode()).digest()
-        if digest not in _FEATURES:
-            _FEATURES[digest] = _features(record.body)
-            _NEW[0] = True
-        _USED.add(digest)
-        met.append(_FEATURES[digest])
+def _group(digests: list[bytes], scope: tuple, threshold: float) -> array:
+    """Each text's group, by union-find over candidate pairs confirmed by their Jaccard similarity.
+
+    Each text is checked against the first and the latest earlier text sharing a band key
+    with it: linear, not quadratic. That rule reads only earlier texts, so when the list
+    extends the one grouped last time (comments are appended as they arrive), only the new
+    texts are checked, against tables of first and latest position rebuilt from the kept
+    band keys, and the result is the one a grouping from scratch gives.
+    """
+    kept = _GROUPINGS.get(scope)
+    _GROUPED.add(scope)
+    if kept is not None and kept.digests == digests:
+        return kept.roots
+    start, parent = 0, list(range(len(digests)))
+    first: dict[int, int] = {}  # band key -> position (text index * _BANDS + band) of its first text
+    latest: dict[int, int] = {}
+    if kept is not None and len(kept.digests) < len(digests) and digests[: len(kept.digests)] == kept.digests:
+        start = len(kept.digests)
+        parent[:start] = kept.roots
+        keys = array("q", b"".join(_FEATURES[d][0] for d in kept.digests))
+        latest = dict(zip(keys, range(len(keys)), strict=True))
+        first = dict(zip(reversed(keys), range(len(keys) - 1, -1, -1), strict=True))
     sets: dict[int, frozenset[int]] = {}  # made when a candidate pair needs them
-    parent = list(range(len(records)))
 
     def shingled(index: int) -> frozenset[int]:
         if index not in sets:
-            sets[index] = frozenset(array("I", met[index][1]))
+            sets[index] = frozenset(array("I", _FEATURES[digests[index]][1]))
         return sets[index]
 
     def find(i: int) -> int:
@@ -170,20 +199,39 @@ def near_duplicate_groups(records: Iterable[Submission], threshold: float = SIMI
             i = parent[i]
         return i
 
-    buckets: dict[tuple[int, int], list[int]] = {}
-    for index, (keys, _) in enumerate(met):
-        for band, key in enumerate(array("q", keys)):
-            buckets.setdefault((band, key), []).append(index)
-    for members in buckets.values():
-        # Each member is checked against the bucket's first and its predecessor: linear, not quadratic.
-        for position, other in enumerate(members[1:], start=1):
-            for one in {members[0], members[position - 1]}:
-                a, b = find(one), find(other)
-                if a != b and jaccard(shingled(one), shingled(other)) >= threshold:
+    for index in range(start, len(digests)):
+        position = index * _BANDS
+        for key in array("q", _FEATURES[digests[index]][0]):
+            earliest = first.get(key)
+            if earliest is None:
+                first[key] = latest[key] = position
+                continue
+            for one in {earliest // _BANDS, latest[key] // _BANDS}:
+                a, b = find(one), find(index)
+                if a != b and jaccard(shingled(one), shingled(index)) >= threshold:
                     parent[max(a, b)] = min(a, b)
+            latest[key] = position
+    roots = array("i", (find(i) for i in range(len(digests))))
+    _GROUPINGS[scope] = Grouping(digests, roots)
+    _NEW[0] = True
+    return roots
+
+
+def near_duplicate_groups(records: Iterable[Submission], threshold: float = SIMILARITY) -> list[CommentGroup]:
+    """Groups of two or more near-identical comments, largest first."""
+    records = sorted(records, key=lambda r: (r.received, r.id))
+    digests = []
+    for record in records:
+        digest = hashlib.sha1(record.body.encode()).digest()
+        if digest not in _FEATURES:
+            _FEATURES[digest] = _features(record.body)
+            _NEW[0] = True
+        _USED.add(digest)
+        digests.append(digest)
+    roots = _group(digests, (tuple(sorted({r.target for r in records})), threshold), threshold)
     grouped: dict[int, list[Submission]] = {}
-    for index, record in enumerate(records):
-        grouped.setdefault(find(index), []).append(record)
+    for record, root in zip(records, roots, strict=True):
+        grouped.setdefault(root, []).append(record)
     groups = [CommentGroup(members[0], tuple(members)) for members in grouped.values() if len(members) > 1]
     return sorted(groups, key=lambda g: (-g.count, g.representative.received))
 

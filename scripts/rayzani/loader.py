@@ -15,7 +15,7 @@ import yaml
 
 from rayzani import schema as s
 from rayzani.articles import parse_body
-from rayzani.caches import RecordCache, code_digest, collector_paused, settle
+from rayzani.caches import RecordCache, code_digest, long_lived_objects
 from rayzani.model import (
     ALL_STATUSES,
     AUDIENCES,
@@ -1054,8 +1054,12 @@ def load_portal(root: Path, settings: Settings, today: dt.date | None = None) ->
     Every problem is returned, none raised. A decision dated after `today` is not yet
     published: the record shows the answer it had on that day (the build date sets "today").
     """
+    with long_lived_objects():
+        return _load_portal(root, settings, today)
+
+
+def _load_portal(root: Path, settings: Settings, today: dt.date | None) -> tuple[Portal, list[Problem]]:
     today = today or dt.date.today()
-    settle(loaded=False)
     problems: list[Problem] = []
     portal = Portal(root=root)
     drafts_dir, calls_dir = root / "content" / "drafts", root / "content" / "calls"
@@ -1071,10 +1075,9 @@ def load_portal(root: Path, settings: Settings, today: dt.date | None = None) ->
         call = load_call(slug, calls_dir, settings, problems)
         if call:
             portal.calls[slug] = call
-    with collector_paused():
-        _load_records(root, portal, today, problems)
-        for listed in portal.submissions.values():
-            listed.sort(key=lambda r: (r.received, r.id))
+    _load_records(root, portal, today, problems)
+    for listed in portal.submissions.values():
+        listed.sort(key=lambda r: (r.received, r.id))
     portal.panels = load_panels(root / "content" / "panels", problems, read_yaml)
     _check_references(portal, root, problems)
     check_decisions(portal, problems, today)
@@ -1082,5 +1085,4 @@ def load_portal(root: Path, settings: Settings, today: dt.date | None = None) ->
     portal.vote_forms = check_vote_forms(_read_issue_forms(root, problems), portal, problems)
     _check_changes(portal, problems)
     _check_anchor_reuse(portal, problems)
-    settle(loaded=True)
     return portal, problems
