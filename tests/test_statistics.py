@@ -294,3 +294,21 @@ def test_an_altered_opened_box_cache_is_ignored(repo, monkeypatch):
     kept.write_bytes(bytes(damaged))
     monkeypatch.setattr(stats, "_OPENED", {})
     assert province_rows(build(repo, CLOSED), "sample") == first
+
+
+def test_the_timeline_counts_the_comments_of_each_day_and_month(repo):
+    import datetime as dt
+
+    from rayzani.builder import load_project
+    from rayzani.stats import consultation_statistics, portal_statistics
+
+    small_province_portal(repo)
+    today = dt.date.fromisoformat(CLOSED)
+    project = load_project(repo.root, today)
+    stats = consultation_statistics(project.portal, project.settings, today, "sample")
+    days = dict(stats.timeline)
+    assert days[dt.date(2026, 11, 5)] == 2  # r3 and the fixture's c1
+    assert days[dt.date(2026, 11, 16)] == 0 and sum(days.values()) == stats.comments == 20
+    assert min(days) == dt.date(2026, 11, 1) and max(days) == dt.date(2026, 12, 1)  # the window
+    months = dict(portal_statistics(project.portal, project.settings, today).timeline)
+    assert months == {dt.date(2026, 11, 1): 20, dt.date(2026, 12, 1): 0}

@@ -175,14 +175,35 @@ def compute(
     else:
         personal = PERSONAL_OPEN
 
+    # One pass over the records (100,000 of them portal-wide): people, categories, domains, days.
     people: set[str] = set()
     # Personal data of the people who commented on a closed consultation, first sealed box wins.
     closed_people: dict[str, PersonalData | None] = {}
+    types: Counter[str] = Counter()
+    channels: Counter[str] = Counter()
+    statuses: Counter[str] = Counter()
+    domains: Counter[str] = Counter()
+    labels: dict[str, Localized] = {}
+    domain_keys: dict[tuple[str, str | None], str] = {}  # (target, idea domain) -> counted under
+    days: Counter[dt.date] = Counter()
     for record in records:
-        who = participant_key(record.target, record.id, record.author.id)
+        target = record.target
+        who = participant_key(target, record.id, record.author.id)
         people.add(who)
-        if record.target in closed and closed_people.get(who) is None:
-            closed_people[who] = opened.get((record.target, record.id)) if opened else None
+        if target in closed and closed_people.get(who) is None:
+            closed_people[who] = opened.get((target, record.id)) if opened else None
+        types[record.author.type] += 1
+        channels[record.channel] += 1
+        statuses[record.decision.status] += 1
+        where = (target, record.domain)
+        key = domain_keys.get(where)
+        if key is None:
+            found = domain_of(portal, target, record.domain)
+            key = domain_keys[where] = found[0] if found else NOT_STATED
+            if found:
+                labels[key] = found[1]
+        domains[key] += 1
+        days[record.received.date()] += 1
 
     breakdowns: list[Breakdown] = []
     if personal == PERSONAL_OPEN:
@@ -194,23 +215,12 @@ def compute(
             counts = {c: values.get(c, 0) for c in (*categories, NOT_STATED)}
             cells = suppress(counts, settings.suppression_threshold, (also_hide or {}).get(dimension, ()))
             breakdowns.append(Breakdown(dimension, "participants", cells, {}))
-    getters = {
-        "respondent_type": lambda r: r.author.type,
-        "channel": lambda r: r.channel,
-        "decision_status": lambda r: r.decision.status,
-    }
+    counted = {"respondent_type": types, "channel": channels, "decision_status": statuses}
     for dimension, categories in RECORD_DIMENSIONS.items():
-        values = Counter(getters[dimension](r) for r in records)
-        cells = tuple(Cell(c, values.get(c, 0)) for c in categories)
-        breakdowns.append(Breakdown(dimension, "comments", cells, {}))
-    domains: Counter[str] = Counter()
-    labels: dict[str, Localized] = {}
-    for record in records:
-        found = domain_of(portal, record.target, record.domain)
-        key, label = found if found else (NOT_STATED, Localized("", None))
-        domains[key] += 1
-        if found:
-            labels[key] = label
+        values = counted[dimension]
+        breakdowns.append(
+            Breakdown(dimension, "comments", tuple(Cell(c, values.get(c, 0)) for c in categories), {})
+        )
     breakdowns.append(
         Breakdown("domain", "comments", tuple(Cell(k, n) for k, n in domains.most_common()), labels)
     )
@@ -219,30 +229,32 @@ def compute(
         participants=len(people),
         comments=len(records),
         breakdowns=tuple(breakdowns),
-        timeline=_timeline(portal, targets, records, today, by_month=scope == "portal"),
+        timeline=_timeline(portal, targets, days, today, by_month=scope == "portal"),
         personal=personal,
         threshold=settings.suppression_threshold,
     )
 
 
 def _timeline(
-    portal: Portal, targets: list[str], records: list, today: dt.date, by_month: bool
+    portal: Portal, targets: list[str], counts: Counter[dt.date], today: dt.date, by_month: bool
 ) -> tuple[tuple[dt.date, int], ...]:
     """Comments per day across the comment window (per month portal-wide), zero days included."""
     windows = [w for t in targets if (w := window_of(portal, t)) is not None]
-    days = [r.received.date() for r in records]
+    days = list(counts)
     if not windows and not days:
         return ()
     first = min([w.opens for w in windows] + days)
     last = max([min(w.closes, today) for w in windows] + days)
     if by_month:
-        counts = Counter(d.replace(day=1) for d in days)
+        months_counted: Counter[dt.date] = Counter()
+        for day, n in counts.items():
+            months_counted[day.replace(day=1)] += n
+        counts = months_counted
         months, month = [], first.replace(day=1)
         while month <= last:
             months.append((month, counts.get(month, 0)))
             month = (month + dt.timedelta(days=32)).replace(day=1)
         return tuple(months)
-    counts = Counter(days)
     return tuple(
         (first + dt.timedelta(days=i), counts.get(first + dt.timedelta(days=i), 0))
         for i in range((last - first).days + 1)
