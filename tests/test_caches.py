@@ -34,7 +34,9 @@ def portal(repo: Repo) -> Repo:
 
 
 def pages(site: Path) -> dict[str, str]:
-    return {p.relative_to(site).as_posix(): p.read_text("utf-8") for p in site.rglob("*.html")}
+    """Every page and open-data file of a built site, by its path."""
+    built = [p for p in site.rglob("*") if p.suffix in {".html", ".csv", ".json"}]
+    return {p.relative_to(site).as_posix(): p.read_text("utf-8") for p in built}
 
 
 def build(repo: Repo, site: Path) -> dict[str, str]:
@@ -53,6 +55,8 @@ def test_a_rebuild_from_the_caches_equals_a_fresh_build(portal, tmp_path):
     assert "بند یک" in cached["drafts/sample/comments/art-1/2/index.html"]
     assert 'id="c-c7"' in cached["en/drafts/sample/comments/art-1/3/index.html"]
     assert 'id="c-c5"' not in "".join(cached.values())
+    assert "بند یک" in cached["data/sample/comments.csv"] and '"c7"' in cached["data/sample/comments.json"]
+    assert '"c5"' not in cached["data/sample/comments.json"]
     shutil.rmtree(cache_root(portal.root))
     assert build(portal, tmp_path / "fresh") == cached
 

@@ -98,7 +98,7 @@ def write_pages(project: Project, today: dt.date) -> tuple[int, int]:
             put(docs / key / f"index.{lang}.md", content)
     for key, lang, markdown in frame_pages(framed):
         put(docs / key / f"index.{lang}.md", markdown)
-    for relative, content in generate_files(project.portal, project.settings, today, site_url):
+    for relative, content in generate_files(project.portal, project.settings, today, site_url, cache):
         path = docs / relative
         wanted.add(path)
         if path.is_file() and path.read_bytes() == content:

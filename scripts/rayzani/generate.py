@@ -59,9 +59,9 @@ def generate(
 
 
 def generate_files(
-    portal: Portal, settings: Settings, today: dt.date, site_url: str = ""
+    portal: Portal, settings: Settings, today: dt.date, site_url: str = "", cache: RenderCache | None = None
 ) -> Iterator[tuple[str, bytes]]:
     """Yield (path relative to the site root, content) for every data file of the site."""
-    site = Site(portal, settings, today, site_url)
+    site = Site(portal, settings, today, site_url, cache)
     for source in FILE_SOURCES:
         yield from source(site)
