@@ -75,6 +75,37 @@ def write_atomically(path: Path, data: bytes) -> None:
     os.replace(partial, path)
 
 
+SHARDS = 64
+
+
+def shard_of(name: str) -> int:
+    return zlib.crc32(name.encode()) % SHARDS
+
+
+def read_shards(folder: Path, version: int, code: str) -> dict[str, Any]:
+    """The entries kept in a folder of shards by this version of the cache and of Rayzani's code."""
+    entries: dict[str, Any] = {}
+    for shard in folder.glob("*.pickle") if folder.is_dir() else []:
+        try:
+            stored_version, stored_code, part = pickle.loads(shard.read_bytes())
+        except Exception:  # damaged, or written by another version: those entries are made again
+            continue
+        if stored_version == version and stored_code == code:
+            entries.update(part)
+    return entries
+
+
+def write_shards(folder: Path, version: int, code: str, entries: dict[str, Any], shards: set[int]) -> None:
+    """Rewrite the given shards with their entries: a few new entries rewrite a few small files."""
+    parts: dict[int, dict[str, Any]] = {n: {} for n in shards}
+    for name, entry in entries.items():
+        number = shard_of(name)
+        if number in parts:
+            parts[number][name] = entry
+    for number, part in parts.items():
+        write_atomically(folder / f"{number:02d}.pickle", pickle.dumps((version, code, part), protocol=5))
+
+
 class RecordCache:
     """What reading a record gave (the record and its problems), by the file's identity.
 
@@ -86,7 +117,6 @@ class RecordCache:
     """
 
     VERSION = 3
-    SHARDS = 64
     _in_memory: dict[Path, tuple[str, dict[str, tuple[tuple[int, ...], Any]]]] = {}
 
     def __init__(self, folder: Path, code: str, entries: dict[str, tuple[tuple[int, ...], Any]]):
@@ -100,19 +130,7 @@ class RecordCache:
         remembered = cls._in_memory.get(folder)
         if remembered is not None and remembered[0] == code:
             return cls(folder, code, remembered[1])
-        entries: dict[str, tuple[tuple[int, ...], Any]] = {}
-        for shard in folder.glob("*.pickle") if folder.is_dir() else []:
-            try:
-                version, stored_code, part = pickle.loads(shard.read_bytes())
-            except Exception:  # damaged, or written by another version: read those records again
-                continue
-            if version == cls.VERSION and stored_code == code:
-                entries.update(part)
-        return cls(folder, code, entries)
-
-    @classmethod
-    def shard(cls, name: str) -> int:
-        return zlib.crc32(name.encode()) % cls.SHARDS
+        return cls(folder, code, read_shards(folder, cls.VERSION, code))
 
     @staticmethod
     def identity(stat: os.stat_result) -> tuple[int, ...]:
@@ -127,20 +145,11 @@ class RecordCache:
 
     def put(self, name: str, stat: os.stat_result, value: Any) -> None:
         self.kept[name] = (self.identity(stat), value)
-        self.changed.add(self.shard(name))
+        self.changed.add(shard_of(name))
 
     def save(self) -> None:
         """Keep the records read this time (a deleted record's entry goes)."""
-        self.changed.update(self.shard(name) for name in self.entries.keys() - self.kept.keys())
+        self.changed.update(shard_of(name) for name in self.entries.keys() - self.kept.keys())
         self._in_memory.clear()  # one portal at a time
         self._in_memory[self.folder] = (self.code, self.kept)
-        if not self.changed:
-            return
-        shards: dict[int, dict[str, tuple[tuple[int, ...], Any]]] = {n: {} for n in self.changed}
-        for name, entry in self.kept.items():
-            number = self.shard(name)
-            if number in shards:
-                shards[number][name] = entry
-        for number, part in shards.items():
-            data = pickle.dumps((self.VERSION, self.code, part), protocol=5)
-            write_atomically(self.folder / f"{number:02d}.pickle", data)
+        write_shards(self.folder, self.VERSION, self.code, self.kept, self.changed)

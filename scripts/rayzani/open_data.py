@@ -10,18 +10,16 @@ from __future__ import annotations
 import csv
 import io
 import json
-import pickle
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from rayzani.caches import cache_root, code_digest, write_atomically
+from rayzani.caches import cache_root, code_digest, read_shards, shard_of, write_shards
 from rayzani.concerns import near_duplicate_groups
 from rayzani.model import Author, Submission
 from rayzani.pages import Site
 from rayzani.stats import Statistics, consultation_statistics, portal_statistics
 
 DATA_DIR = "data"
-LINES_FILE = "open-data-lines.pickle"
 # (column, Frictionless type, description): the one declaration the CSV, JSON and package share.
 COMMENT_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("id", "string", "record id, unique within the consultation"),
@@ -100,42 +98,51 @@ class CommentLines:
     """Each comment's CSV line and JSON line, kept between builds by all they are made of.
 
     At 100,000 comments, writing the rows out was five seconds of every build, although one
-    new comment changes one line. A line's key is its record file's digest, the decision
-    published on the build date and its group of near-identical comments; the file is also
-    tied to Rayzani's code, which decides the columns. Only published fields are in it.
+    new comment changes one line. A line is named by its record file's digest, the build
+    date and the consultation's first status (which decide the decision published, see
+    `loader.as_of`) and its group of near-identical comments; the lines are tied to Rayzani's
+    code, which decides the columns. They are kept in shards, and in memory between builds
+    of one process (`rayzani serve`). Only published fields are in them.
     """
 
-    FORMAT = 1
+    VERSION = 1
+    _in_memory: dict[Path, tuple[str, dict[str, tuple[str, str]]]] = {}
 
-    def __init__(self, path: Path | None):
-        self.path = path
-        self.kept: dict[tuple, tuple[str, str]] = {}
-        self.used: dict[tuple, tuple[str, str]] = {}
-        self.changed = False
-        if path is not None and path.is_file():
-            try:
-                version, code, kept = pickle.loads(path.read_bytes())
-            except Exception:  # damaged or of another version: write the lines again
-                return
-            if version == self.FORMAT and code == code_digest():
-                self.kept = kept
+    def __init__(self, site: Site):
+        self.today = site.today.isoformat()
+        # Only a build that keeps caches (rayzani build and serve) keeps these lines.
+        self.folder = cache_root(site.portal.root) / "open-data" if site.cache else None
+        self.code = code_digest()
+        self.kept: dict[str, tuple[str, str]] = {}
+        self.used: dict[str, tuple[str, str]] = {}
+        self.changed: set[int] = set()
+        if self.folder is not None:
+            remembered = self._in_memory.get(self.folder)
+            if remembered is not None and remembered[0] == self.code:
+                self.kept = remembered[1]
+            else:
+                self.kept = read_shards(self.folder, self.VERSION, self.code)
 
-    def lines(self, record: Submission, duplicate_of: str | None) -> tuple[str, str]:
-        key = (record.digest, record.decision, duplicate_of) if record.digest else None
-        found = self.kept.get(key) if key else None
+    def lines(self, record: Submission, initial: str, duplicate_of: str | None) -> tuple[str, str]:
+        name = f"{record.digest}/{self.today}/{initial}/{duplicate_of or ''}" if record.digest else ""
+        found = self.kept.get(name) if name else None
         if found is None:
             row = comment_row(record, duplicate_of)
             found = (csv_line(row.values()), json.dumps(row, ensure_ascii=False))
-            self.changed = True
-        if key:
-            self.used[key] = found
+            if name:
+                self.changed.add(shard_of(name))
+        if name:
+            self.used[name] = found
         return found
 
     def save(self) -> None:
         """Keep the lines this build wrote, and only those (an erased comment's line goes)."""
-        if self.path is None or not (self.changed or self.used.keys() != self.kept.keys()):
+        if self.folder is None:
             return
-        write_atomically(self.path, pickle.dumps((self.FORMAT, code_digest(), self.used), protocol=5))
+        self.changed.update(shard_of(name) for name in self.kept.keys() - self.used.keys())
+        self._in_memory.clear()  # one portal at a time
+        self._in_memory[self.folder] = (self.code, self.used)
+        write_shards(self.folder, self.VERSION, self.code, self.used, self.changed)
 
 
 _LINE = io.StringIO(newline="")
@@ -189,15 +196,17 @@ def _json_lines_array(lines: list[str]) -> bytes:
     return ("[\n" + ",\n".join(lines) + "\n]\n").encode() if lines else b"[]\n"
 
 
-def _comment_files(records: list[Submission], kept: CommentLines) -> tuple[bytes, bytes]:
+def _comment_files(site: Site, slug: str, kept: CommentLines) -> tuple[bytes, bytes]:
     """The CSV and the JSON of a consultation's comments."""
+    records = site.portal.comments_on(slug)
+    initial = site.portal.initial_status(slug)
     first_of = {
         m.id: g.representative.id
         for g in near_duplicate_groups(records)
         for m in g.members
         if m is not g.representative
     }
-    lines = [kept.lines(r, first_of.get(r.id)) for r in records]
+    lines = [kept.lines(r, initial, first_of.get(r.id)) for r in records]
     table = csv_line(f[0] for f in COMMENT_FIELDS) + "".join(line for line, _ in lines)
     return table.encode("utf-8"), _json_lines_array([line for _, line in lines])
 
@@ -205,10 +214,9 @@ def _comment_files(records: list[Submission], kept: CommentLines) -> tuple[bytes
 def open_data_files(site: Site) -> Iterator[tuple[str, bytes]]:
     """The open-data files and the Frictionless data package that describes them."""
     resources = []
-    # Kept between builds only by a build that keeps caches (rayzani build and serve).
-    kept = CommentLines(cache_root(site.portal.root) / LINES_FILE if site.cache else None)
+    kept = CommentLines(site)
     for slug in consultation_slugs(site):
-        table, array = _comment_files(site.portal.comments_on(slug), kept)
+        table, array = _comment_files(site, slug, kept)
         base = f"{DATA_DIR}/{slug}/comments"
         yield f"{base}.csv", table
         yield f"{base}.json", array
