@@ -356,6 +356,15 @@ class Site:
             lambda: permalinks(draft, self.discussions(draft), per_page),
         )
 
+    def pending(self, target: str) -> int:
+        """Comments on a target still awaiting an answer (withheld ones too: they are answered as
+        well), counted once per portal."""
+        return per_portal(
+            self.portal,
+            ("pending", target),
+            lambda: sum(r.decision.is_pending for r in self.portal.comments_on(target)),
+        )
+
     def cached_html(self, inputs: object, render_html: Callable[[], str]) -> str:
         return self.cache.html(inputs, render_html) if self.cache else render_html()
 
@@ -428,7 +437,7 @@ def draft_page(site: Site, draft: Draft, lang: str) -> str:
         general_count=len(general.records),
         general_link=link(key, discussion_key(draft.slug, "general")),
         total=len(records),
-        pending=sum(r.decision.is_pending for r in records),
+        pending=site.pending(draft.slug),
         home=link(key, ""),
         versions=link(key, versions_key(draft.slug)) if len(draft.history()) > 1 else None,
         report=link(key, report_key_of(site, draft)) if report_key_of(site, draft) else None,
@@ -542,7 +551,7 @@ def call_page(site: Site, call: Call, lang: str) -> str:
     ]
     draft = site.portal.drafts.get(call.draft or "")
     from rayzani.pages_intake import idea_links  # imported here: pages_intake builds on this module
-    from rayzani.pages_panels import idea_tables, pending_count  # likewise
+    from rayzani.pages_panels import idea_tables  # likewise
     from rayzani.pages_polls import call_tally, poll_key, vote_ways  # likewise
 
     domain_table, group_table = idea_tables(call, ideas, lang)
@@ -560,7 +569,7 @@ def call_page(site: Site, call: Call, lang: str) -> str:
         idea_count=len(ideas),
         domain_table=domain_table,
         group_table=group_table,
-        pending=pending_count(ideas),
+        pending=site.pending(call.slug) if ideas else 0,
         share_links=share_links(
             site.url(key, lang), lang, translate("share_text_call", lang, title=call.title.get(lang))
         ),
@@ -601,7 +610,7 @@ def listings(site: Site, from_key: str, lang: str) -> list[Listing]:
             len(site.portal.comments_on(d.slug)),
             d.demo,
             (d.text(lang).domain,),
-            sum(r.decision.is_pending for r in site.portal.comments_on(d.slug)),
+            site.pending(d.slug),
         )
         for d in site.portal.drafts.values()
     ]
@@ -617,7 +626,7 @@ def listings(site: Site, from_key: str, lang: str) -> list[Listing]:
             len(site.portal.comments_on(c.slug)),
             c.demo,
             tuple(d.name.get(lang) for d in c.domains),
-            sum(r.decision.is_pending for r in site.portal.comments_on(c.slug)),
+            site.pending(c.slug),
         )
         for c in site.portal.calls.values()
         if c.kind == "crowdsourcing"

@@ -113,8 +113,3 @@ def idea_tables(call: Call, ideas: list[Submission], lang: str) -> tuple[list[Co
     per_group = Counter(r.author.type for r in ideas)
     groups = [CountRow(translate(f"type_{t}", lang), n) for t, n in per_group.most_common()]
     return domains, groups
-
-
-def pending_count(records: list[Submission]) -> int:
-    """Comments still awaiting an answer (withheld ones included: they are answered too)."""
-    return sum(r.decision.is_pending for r in records)
