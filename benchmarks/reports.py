@@ -16,12 +16,14 @@ import sys
 import time
 from pathlib import Path
 
+from rayzani import stats
 from rayzani.builder import load_project
 from rayzani.concerns import near_duplicate_groups
 from rayzani.generate import generate_files
+from rayzani.opened_cache import cache_file
 from rayzani.provinces import PROVINCES
 from rayzani.sealing import read_public_key, seal
-from rayzani.stats import _UNSEALED, consultation_statistics
+from rayzani.stats import consultation_statistics
 
 ROOT = Path(__file__).resolve().parent.parent
 CAMPAIGN = "ما خواستار افزایش مهلت نظرخواهی به ۶۰ روز هستیم زیرا سی روز برای بررسی دقیق متن کافی نیست"
@@ -59,7 +61,8 @@ def main(size: int) -> None:
     print(f"{size} comments on one draft")
     groups = timed("near-duplicate groups (MinHash + Jaccard)", lambda: near_duplicate_groups(records))
     print(f"{'  largest group':<48} {groups[0].count:7d}")
-    _UNSEALED.clear()
+    stats._OPENED.clear()  # nothing opened yet, in memory or in the encrypted file
+    cache_file(ROOT).unlink(missing_ok=True)
     timed(
         "statistics, unsealing every record",
         lambda: consultation_statistics(portal, settings, today, "e-participation"),
