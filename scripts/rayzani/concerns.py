@@ -178,7 +178,9 @@ def _group(digests: list[bytes], scope: tuple, threshold: float) -> array:
     if kept is not None and kept.digests == digests:
         return kept.roots
     start, parent = 0, list(range(len(digests)))
-    first: dict[int, int] = {}  # band key -> position (text index * _BANDS + band) of its first text
+    # Band key -> position of its first and latest text in the table of all band keys
+    # (text index * _BANDS + band): the kept tables are rebuilt from that table in C.
+    first: dict[int, int] = {}
     latest: dict[int, int] = {}
     if kept is not None and len(kept.digests) < len(digests) and digests[: len(kept.digests)] == kept.digests:
         start = len(kept.digests)
@@ -200,8 +202,8 @@ def _group(digests: list[bytes], scope: tuple, threshold: float) -> array:
         return i
 
     for index in range(start, len(digests)):
-        position = index * _BANDS
-        for key in array("q", _FEATURES[digests[index]][0]):
+        for band, key in enumerate(array("q", _FEATURES[digests[index]][0])):
+            position = index * _BANDS + band
             earliest = first.get(key)
             if earliest is None:
                 first[key] = latest[key] = position
