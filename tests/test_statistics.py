@@ -263,12 +263,15 @@ def test_a_new_build_reads_opened_boxes_from_the_encrypted_cache_and_forgets_era
     from rayzani.sealing import read_private_key
 
     small_province_portal(repo)
+    comment(repo, 97, "نظری با راه تماس.", {"province": "qom", "contact": "secret-person@example.org"})
     first = province_rows(build(repo, CLOSED), "sample")
     kept = cache_file(repo.root)
     raw = kept.read_bytes()
     assert b"tehran" not in raw and b"province" not in raw and b"30-44" not in raw
     key = read_private_key(repo.root, Settings(private_key_file="keys/demo-private.key"))
-    assert len(read_opened(kept, key)) == 15 and read_opened(kept, type(key).generate()) == {}
+    assert len(read_opened(kept, key)) == 16 and read_opened(kept, type(key).generate()) == {}
+    assert {d.province for d in read_opened(kept, key).values()} == {"tehran", "fars", "isfahan", "qom"}
+    assert all(d.contact is None for d in read_opened(kept, key).values())  # only what is counted
 
     # As a new process: nothing in memory, and opening a box would fail the test.
     monkeypatch.setattr(stats, "_OPENED", {})
@@ -279,7 +282,7 @@ def test_a_new_build_reads_opened_boxes_from_the_encrypted_cache_and_forgets_era
     monkeypatch.setattr(stats, "_OPENED", {})
     rows = province_rows(build(repo, CLOSED), "sample")
     assert rows["tehran"]["count"] == "6"
-    assert len(read_opened(kept, key)) == 14
+    assert len(read_opened(kept, key)) == 15
 
 
 def test_an_altered_opened_box_cache_is_ignored(repo, monkeypatch):

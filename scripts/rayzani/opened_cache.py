@@ -5,7 +5,8 @@ seven seconds opening boxes the previous build had already opened. What a build 
 in one file in the cache folder, encrypted (XSalsa20-Poly1305) with a key derived from the
 portal's private key: without that key the file is as unreadable as the sealed boxes are, and a
 file written under another key, or altered, is ignored. It holds only the boxes of the records
-of its build, so the data of an erased record leaves it with the next build.
+of its build, so the data of an erased record leaves it with the next build, and only what
+statistics count: never the contact.
 """
 
 from __future__ import annotations
@@ -21,10 +22,11 @@ from nacl.public import PrivateKey
 from nacl.secret import SecretBox
 
 from rayzani.caches import cache_root, write_atomically
-from rayzani.sealing import PERSONAL_FIELDS, PersonalData
+from rayzani.sealing import PersonalData
 
-FORMAT = 1
+FORMAT = 2
 FILE_NAME = "opened-personal-data.bin"
+COUNTED_FIELDS = ("age_band", "gender", "province")
 # The box's own text is long; its digest names it in the file and in memory.
 Opened = dict[str, PersonalData | None]
 
@@ -55,15 +57,20 @@ def read_opened(path: Path, private_key: PrivateKey) -> Opened:
     for name, values in data["boxes"].items():
         if values is None:
             opened[name] = None
-        elif isinstance(values, list) and len(values) == len(PERSONAL_FIELDS):
+        elif isinstance(values, list) and len(values) == len(COUNTED_FIELDS):
             opened[name] = PersonalData(*values)
     return opened
 
 
 def write_opened(path: Path, private_key: PrivateKey, opened: Opened) -> None:
     boxes = {
-        name: None if data is None else [getattr(data, f) for f in PERSONAL_FIELDS]
+        name: None if data is None else [getattr(data, f) for f in COUNTED_FIELDS]
         for name, data in opened.items()
     }
     plain = json.dumps({"format": FORMAT, "boxes": boxes}, ensure_ascii=False).encode()
     write_atomically(path, bytes(_secret_box(private_key).encrypt(plain)))
+
+
+def counted(data: PersonalData | None) -> PersonalData | None:
+    """What statistics count of opened personal data: the contact is dropped as soon as opened."""
+    return None if data is None else PersonalData(**{f: getattr(data, f) for f in COUNTED_FIELDS})

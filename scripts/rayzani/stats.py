@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from rayzani.memo import per_portal
 from rayzani.model import AGE_BANDS, CHANNELS, DECISION_STATUSES, GENDERS, RESPONDENT_TYPES, Localized, Portal
-from rayzani.opened_cache import Opened, box_name, cache_file, read_opened, write_opened
+from rayzani.opened_cache import Opened, box_name, cache_file, counted, read_opened, write_opened
 from rayzani.provinces import PROVINCES
 from rayzani.sealing import PersonalData, read_private_key, unseal
 from rayzani.settings import Settings
@@ -122,7 +122,7 @@ def _open_all(portal: Portal, settings: Settings) -> dict[tuple[str, str], Perso
             if not record.sealed:
                 continue
             name = box_name(record.sealed)
-            data = before[name] if name in before else unseal(record.sealed, key)
+            data = before[name] if name in before else counted(unseal(record.sealed, key))
             boxes[name] = data
             if data is not None:
                 opened[(record.target, record.id)] = data
