@@ -7,6 +7,7 @@ so that a rebuild (or `rayzani serve`) does not typeset an unchanged document ag
 from __future__ import annotations
 
 import hashlib
+from importlib.metadata import version
 from pathlib import Path
 
 # The self-hosted font of the site's theme; the PDF uses the same files.
@@ -37,12 +38,14 @@ def html_to_pdf(html: str, base_dir: Path, cache_as: Path | None = None) -> byte
     <cache>/pdf/report-x-fa, see rayzani.caches), the PDF is kept beside the hash of its HTML
     and reused.
     """
-    from weasyprint import HTML, __version__  # imported here: only builds that write PDFs need Pango
-
-    key = hashlib.sha256(f"{__version__}\0{base_dir}\0{html}".encode()).hexdigest()[:32]
+    # WeasyPrint is imported only to typeset (half a second, and only builds that write PDFs
+    # need Pango); its version names the cached PDF.
+    key = hashlib.sha256(f"{version('weasyprint')}\0{base_dir}\0{html}".encode()).hexdigest()[:32]
     cached = cache_as.with_name(f"{cache_as.name}.{key}.pdf") if cache_as else None
     if cached and cached.is_file():
         return cached.read_bytes()
+    from weasyprint import HTML
+
     pdf = HTML(string=html, base_url=str(base_dir)).write_pdf()
     if cached:
         cached.parent.mkdir(parents=True, exist_ok=True)
