@@ -357,8 +357,8 @@ class Site:
         )
 
     def pending(self, target: str) -> int:
-        """Comments on a target still awaiting an answer (withheld ones too: they are answered as
-        well), counted once per portal."""
+        """Comments on a target still awaiting an answer, counted once per portal (withheld ones
+        included: they are answered too)."""
         return per_portal(
             self.portal,
             ("pending", target),
