@@ -157,12 +157,9 @@ def csv_line(values: Iterable[str]) -> str:
     return _LINE.getvalue()
 
 
-def _csv(fields: tuple[tuple[str, str, str], ...], rows: list[dict[str, str]]) -> bytes:
-    out = io.StringIO(newline="")
-    writer = csv.DictWriter(out, fieldnames=[f[0] for f in fields], lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return out.getvalue().encode("utf-8")
+def _csv(fields: tuple[tuple[str, str, str], ...], lines: Iterable[str]) -> bytes:
+    """A CSV file: the header of `fields`, then the records (each from `csv_line`)."""
+    return (csv_line(f[0] for f in fields) + "".join(lines)).encode("utf-8")
 
 
 def statistics_rows(stats: Statistics) -> list[dict[str, str]]:
@@ -207,8 +204,8 @@ def _comment_files(site: Site, slug: str, kept: CommentLines) -> tuple[bytes, by
         if m is not g.representative
     }
     lines = [kept.lines(r, initial, first_of.get(r.id)) for r in records]
-    table = csv_line(f[0] for f in COMMENT_FIELDS) + "".join(line for line, _ in lines)
-    return table.encode("utf-8"), _json_lines_array([line for _, line in lines])
+    table = _csv(COMMENT_FIELDS, (line for line, _ in lines))
+    return table, _json_lines_array([line for _, line in lines])
 
 
 def open_data_files(site: Site) -> Iterator[tuple[str, bytes]]:
@@ -240,7 +237,7 @@ def open_data_files(site: Site) -> Iterator[tuple[str, bytes]]:
     ]
     yield (
         f"{DATA_DIR}/statistics.csv",
-        _csv(STATISTICS_FIELDS, [row for s in stats for row in statistics_rows(s)]),
+        _csv(STATISTICS_FIELDS, (csv_line(row.values()) for s in stats for row in statistics_rows(s))),
     )
     resources.append(
         {
