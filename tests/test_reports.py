@@ -147,6 +147,7 @@ def test_statistics_match_the_records_and_hide_small_cells(example, closed_site)
     rows = list(csv.DictReader(io.StringIO((closed_site / "data" / "statistics.csv").read_text("utf-8"))))
     portal = {r["category"]: r for r in rows if r["scope"] == "portal" and r["dimension"] == "province"}
     assert set(portal) == set(provinces) | set(portal)  # every province has a row, zeros included
+    assert int(portal.pop("total")["count"]) == sum(provinces.values())
     for province, row in portal.items():
         true = provinces.get(province, 0)
         if 0 < true < 5:
@@ -154,9 +155,14 @@ def test_statistics_match_the_records_and_hide_small_cells(example, closed_site)
         elif row["suppressed"] == "false":
             assert int(row["count"]) == true, province
     assert sum(r["suppressed"] == "true" for r in portal.values()) != 1
-    # The page says "fewer than 5" for the hidden cells, and documents the rule.
+    # The page shows what the open data shows: "fewer than 5", "hidden" or a withheld table.
     _, table = element(html, "rz-portal-province-data")
-    assert "fewer than 5" in table
+    words = {"small": "fewer than 5", "hidden": "hidden", "withheld": "not published"}
+    for state in {r["suppression"] for r in portal.values() if r["suppression"]}:
+        assert words[state] in table
+    report = page(closed_site, "en/drafts/e-participation/report")
+    _, table = element(report, "rz-report-province-data")
+    assert "fewer than 5" in table and "hidden" in table
     _, rule = element(html, "suppression")
     assert "fewer than 5" in page(closed_site, "en/statistics").split('id="suppression"')[1]
     assert rule

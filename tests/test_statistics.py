@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO, Repo
 from conftest import rayzani as run_rayzani
+from disclosure_attack import disclosed
 
 from rayzani.sealing import read_public_key, seal
 from rayzani.settings import Settings
@@ -94,23 +95,27 @@ def test_statistics_count_the_records_and_the_sealed_data(repo):
     }
     assert channel["form"] == "20"  # every comment, the same person's second one too
     ages = {r["category"]: r for r in stats if r["scope"] == "sample" and r["dimension"] == "age"}
-    # 19 people: 13 + 4 without data + p-77 + the fixture's c1; only p-77 gave an age.
-    assert ages["not-stated"]["count"] == "18" and ages["30-44"]["suppressed"] == "true"
+    # 19 people: 13 + 4 without data + p-77 + the fixture's c1; only p-77 gave an age. The 18 who
+    # did not say are hidden with it: hiding a zero instead would leave the one 30-44 exact.
+    assert ages["total"]["count"] == "19" and ages["30-44"]["suppression"] == "small"
+    assert ages["not-stated"]["suppression"] == "hidden"
+    assert not disclosed({"build": stats}, 5)
 
 
 def test_a_province_with_two_participants_is_suppressed_with_a_complementary_cell(repo):
     small_province_portal(repo)
     site = build(repo, CLOSED)
     rows = province_rows(site, "sample")
-    assert rows["isfahan"] == {**rows["isfahan"], "count": "", "suppressed": "true"}
-    assert rows["not-stated"]["count"] == "5" and rows["tehran"]["count"] == "7"
-    # Isfahan alone hidden would be 19 minus the visible cells: a second cell is hidden with it.
-    hidden = [k for k, r in rows.items() if r["suppressed"] == "true"]
-    assert len(hidden) == 2
-    visible = sum(int(r["count"]) for r in rows.values() if r["suppressed"] == "false")
-    assert 19 - visible == 2
+    assert rows["isfahan"] == {**rows["isfahan"], "count": "", "suppressed": "true", "suppression": "small"}
+    # Isfahan alone hidden would be 19 minus the visible cells; hidden with a zero it would still
+    # be 2: the cell hidden with it holds enough people that Isfahan could be anything from 1 to 4.
+    hidden = [k for k, r in rows.items() if r["suppression"] == "hidden"]
+    assert hidden and all(rows[k]["count"] == "" for k in hidden)
+    visible = sum(int(r["count"]) for k, r in rows.items() if k != "total" and r["suppressed"] == "false")
+    assert int(rows["total"]["count"]) - visible >= 2 + 3
     portal_rows = province_rows(site, "portal")
     assert portal_rows["isfahan"]["suppressed"] == "true"
+    assert not disclosed({"build": read_csv(site / "data" / "statistics.csv")}, 5)
 
 
 def test_personal_statistics_wait_for_the_close_of_the_period(repo):
@@ -248,11 +253,11 @@ def test_the_portal_table_hides_what_a_consultation_table_hides(repo):
             path.unlink()
             repo.write(f"submissions/other/r{n}.yml", text)
     site = build(repo, CLOSED)
-    assert province_rows(site, "sample")["isfahan"]["count"] == "6"
-    assert province_rows(site, "other")["isfahan"]["suppressed"] == "true"
+    assert province_rows(site, "sample")["total"]["count"] == "12"  # the fixture's c1 too
+    assert province_rows(site, "other")["isfahan"]["suppression"] == "small"
     portal = province_rows(site, "portal")
     assert portal["isfahan"]["suppressed"] == "true", "8 - 6 would reveal the other draft's 2"
-    assert portal["tehran"]["count"] == "10"
+    assert not disclosed({"build": read_csv(site / "data" / "statistics.csv")}, 5)
 
 
 def test_a_new_build_reads_opened_boxes_from_the_encrypted_cache_and_forgets_erased_ones(repo, monkeypatch):

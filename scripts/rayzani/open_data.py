@@ -59,9 +59,19 @@ STATISTICS_FIELDS: tuple[tuple[str, str, str], ...] = (
         "age, gender, province, respondent_type, channel, decision_status or domain",
     ),
     ("unit", "string", "participants (personal data) or comments"),
-    ("category", "string", "the category counted; not-stated when the participant did not say"),
+    (
+        "category",
+        "string",
+        "the category counted; not-stated when the participant did not say; total: all the table's people",
+    ),
     ("count", "integer", "the count; empty when suppressed"),
-    ("suppressed", "boolean", "true when the count is below the suppression threshold, or hides one that is"),
+    ("suppressed", "boolean", "true when the count is not published"),
+    (
+        "suppression",
+        "string",
+        "why the count is not published: small (1 to the threshold less one), hidden (hidden to protect "
+        "a small count; of any size) or withheld (the whole table is not published); empty when published",
+    ),
 )
 
 
@@ -163,7 +173,21 @@ def _csv(fields: tuple[tuple[str, str, str], ...], lines: Iterable[str]) -> byte
 
 
 def statistics_rows(stats: Statistics) -> list[dict[str, str]]:
-    return [
+    """Every cell; a personal table's total too (its pages print it), for whoever adds it up."""
+    totals = [
+        {
+            "scope": stats.scope,
+            "dimension": b.dimension,
+            "unit": b.unit,
+            "category": "total",
+            "count": str(b.total),
+            "suppressed": "false",
+            "suppression": "",
+        }
+        for b in stats.breakdowns
+        if b.unit == "participants"
+    ]
+    return totals + [
         {
             "scope": stats.scope,
             "dimension": b.dimension,
@@ -171,6 +195,7 @@ def statistics_rows(stats: Statistics) -> list[dict[str, str]]:
             "category": c.category,
             "count": "" if c.suppressed else str(c.count),
             "suppressed": "true" if c.suppressed else "false",
+            "suppression": c.state if c.suppressed else "",
         }
         for b in stats.breakdowns
         for c in b.cells
@@ -249,8 +274,9 @@ def open_data_files(site: Site) -> Iterator[tuple[str, bytes]]:
             "profile": "tabular-data-resource",
             "title": "Participation statistics, portal-wide and per consultation",
             "description": (
-                f"Counts from personal data below {site.settings.suppression_threshold} are suppressed, "
-                "with complementary suppression; personal-data counts cover closed consultations only."
+                f"Counts from personal data below {site.settings.suppression_threshold} are suppressed, with "
+                "complementary suppression audited across every table; personal-data counts cover the "
+                "comments received within the period of closed consultations only, and never change."
             ),
             "schema": _schema(STATISTICS_FIELDS),
         }

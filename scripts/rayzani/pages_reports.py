@@ -25,6 +25,7 @@ from rayzani.concerns import (
     near_duplicate_groups,
 )
 from rayzani.dates import format_date
+from rayzani.disclosure import HIDDEN, SMALL, WITHHELD
 from rayzani.model import LANGS, Call, Draft, Localized, Report, Submission, Window
 from rayzani.pages import (
     CommentView,
@@ -47,6 +48,7 @@ from rayzani.stats import (
     NOT_STATED,
     PERSONAL_OPEN,
     Breakdown,
+    Cell,
     Statistics,
     consultation_statistics,
     portal_statistics,
@@ -175,12 +177,23 @@ def category_label(breakdown: Breakdown, category: str, lang: str) -> str:
     return translate(prefix + category, lang)
 
 
+def shown_count(cell: Cell, threshold: int, lang: str) -> str:
+    """A cell's count as printed: the number, or what its suppression says (never the number)."""
+    if cell.state == SMALL:
+        return translate("fewer_than", lang, n=threshold)
+    if cell.state == HIDDEN:
+        return translate("hidden_cell", lang)
+    if cell.state == WITHHELD:
+        return translate("withheld_cell", lang)
+    return localise_digits(cell.count, lang)
+
+
 def bars(breakdown: Breakdown, threshold: int, lang: str, keep_zero: bool = True) -> list[Bar]:
     return [
         Bar(
             category_label(breakdown, c.category, lang),
             None if c.suppressed else c.count,
-            translate("fewer_than", lang, n=threshold) if c.suppressed else localise_digits(c.count, lang),
+            shown_count(c, threshold, lang),
         )
         for c in breakdown.cells
         if keep_zero or c.count or c.suppressed
@@ -203,8 +216,14 @@ def statistics_charts(stats: Statistics, lang: str, prefix: str) -> list[ChartVi
             total=localise_digits(breakdown.total, lang),
             unit=translate(f"unit_{breakdown.unit}", lang),
         )
-        if breakdown.has_suppressed:
-            desc += " " + translate("chart_desc_suppressed", lang, n=stats.threshold)
+        states = {c.state for c in breakdown.cells}
+        if breakdown.withheld:
+            desc += " " + translate("chart_desc_withheld", lang)
+        else:
+            if SMALL in states:
+                desc += " " + translate("chart_desc_suppressed", lang, n=stats.threshold)
+            if HIDDEN in states:
+                desc += " " + translate("chart_desc_hidden", lang)
         if breakdown.dimension == "province":
             tiles = {c.category: bar for c, bar in zip(breakdown.cells, rows_all, strict=True)}
             svg = province_map(chart_id, title, desc + " " + translate("map_desc", lang), tiles, lang)

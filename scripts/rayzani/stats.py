@@ -9,10 +9,12 @@ which province the author of a newly published comment lives in.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from rayzani.disclosure import SHOWN, WITHHELD, Link, Table, protect
 from rayzani.memo import per_portal
 from rayzani.model import AGE_BANDS, CHANNELS, DECISION_STATUSES, GENDERS, RESPONDENT_TYPES, Localized, Portal
 from rayzani.opened_cache import Opened, box_name, cache_file, counted, read_opened, write_opened
@@ -43,7 +45,12 @@ PERSONAL_OPEN, PERSONAL_SEALED, PERSONAL_NOT_YET = "open", "sealed", "not-yet"
 class Cell:
     category: str
     count: int
-    suppressed: bool = False
+    # disclosure.SHOWN, SMALL ("fewer than N"), HIDDEN (hidden to protect a small one) or WITHHELD.
+    state: str = SHOWN
+
+    @property
+    def suppressed(self) -> bool:
+        return self.state != SHOWN
 
 
 @dataclass(frozen=True)
@@ -64,6 +71,10 @@ class Breakdown:
     def has_suppressed(self) -> bool:
         return any(c.suppressed for c in self.cells)
 
+    @property
+    def withheld(self) -> bool:
+        return bool(self.cells) and all(c.state == WITHHELD for c in self.cells)
+
 
 @dataclass(frozen=True)
 class Statistics:
@@ -79,21 +90,6 @@ class Statistics:
 
     def breakdown(self, dimension: str) -> Breakdown | None:
         return next((b for b in self.breakdowns if b.dimension == dimension), None)
-
-
-def suppress(counts: dict[str, int], threshold: int, also: Iterable[str] = ()) -> tuple[Cell, ...]:
-    """Cells with 0 < count < threshold are hidden; if only one is, the next smallest is hidden too.
-
-    With a single hidden cell, the published total minus the visible cells would give it back;
-    hiding a second cell (the smallest other, a zero if there is one) makes the hidden sum
-    ambiguous between them. `also` names cells hidden in a table this one adds up (a
-    consultation's, for the portal's): hidden here too, or subtracting would reveal them.
-    """
-    hidden = {k for k, n in counts.items() if 0 < n < threshold} | (set(also) & set(counts))
-    if len(hidden) == 1 and len(counts) > 1:
-        order = list(counts)
-        hidden.add(min((k for k in counts if k not in hidden), key=lambda k: (counts[k], order.index(k))))
-    return tuple(Cell(k, n, k in hidden) for k, n in counts.items())
 
 
 # Boxes opened by the previous build of this process, by name: a rebuild (`rayzani serve`) opens
@@ -161,9 +157,8 @@ def compute(
     today: dt.date,
     targets: Iterable[str],
     scope: str,
-    also_hide: dict[str, set[str]] | None = None,
 ) -> Statistics:
-    """Statistics over the comments on `targets` as of `today`; `also_hide` as in `suppress`."""
+    """Statistics over the comments on `targets` as of `today`."""
     targets = [t for t in targets if t in portal.submissions or t in portal.drafts or t in portal.calls]
     records = [r for t in targets for r in portal.comments_on(t)]
     opened = personal_data(portal, settings)
@@ -177,8 +172,6 @@ def compute(
 
     # One pass over the records (100,000 of them portal-wide): people, categories, domains, days.
     people: set[str] = set()
-    # Personal data of the people who commented on a closed consultation, first sealed box wins.
-    closed_people: dict[str, PersonalData | None] = {}
     types: Counter[str] = Counter()
     channels: Counter[str] = Counter()
     statuses: Counter[str] = Counter()
@@ -190,8 +183,6 @@ def compute(
         target = record.target
         who = participant_key(target, record.id, record.author.id)
         people.add(who)
-        if target in closed and closed_people.get(who) is None:
-            closed_people[who] = opened.get((target, record.id)) if opened else None
         types[record.author.type] += 1
         channels[record.channel] += 1
         statuses[record.decision.status] += 1
@@ -207,13 +198,11 @@ def compute(
 
     breakdowns: list[Breakdown] = []
     if personal == PERSONAL_OPEN:
-        for dimension, (sealed_key, categories) in PERSONAL_DIMENSIONS.items():
-            values = Counter(
-                (getattr(d, sealed_key) if d and getattr(d, sealed_key) in categories else NOT_STATED)
-                for d in closed_people.values()
-            )
-            counts = {c: values.get(c, 0) for c in (*categories, NOT_STATED)}
-            cells = suppress(counts, settings.suppression_threshold, (also_hide or {}).get(dimension, ()))
+        tables = personal_tables(portal, settings, today)
+        key = ("portal", str(max(w.closes for t in closed if (w := window_of(portal, t)))))
+        for dimension in PERSONAL_DIMENSIONS:
+            table = tables[dimension][key if scope == "portal" else ("consultation", scope)]
+            cells = tuple(Cell(c, n, table.state[c]) for c, n in table.counts.items())
             breakdowns.append(Breakdown(dimension, "participants", cells, {}))
     counted = {"respondent_type": types, "channel": channels, "decision_status": statuses}
     for dimension, categories in RECORD_DIMENSIONS.items():
@@ -274,10 +263,85 @@ def portal_statistics(portal: Portal, settings: Settings, today: dt.date) -> Sta
 
 def _portal_statistics(portal: Portal, settings: Settings, today: dt.date) -> Statistics:
     targets = sorted(set(portal.drafts) | set(portal.calls) | set(portal.submissions))
-    hidden: dict[str, set[str]] = {}
-    for target in targets:
-        for breakdown in consultation_statistics(portal, settings, today, target).breakdowns:
-            hidden.setdefault(breakdown.dimension, set()).update(
-                c.category for c in breakdown.cells if c.suppressed
-            )
-    return compute(portal, settings, today, targets, "portal", hidden)
+    return compute(portal, settings, today, targets, "portal")
+
+
+def personal_tables(
+    portal: Portal, settings: Settings, today: dt.date
+) -> dict[str, dict[tuple[str, ...], Table]]:
+    """Every personal-data table published up to `today`, protected together, per dimension."""
+    key = ("personal_tables", id(settings), today)
+    return per_portal(portal, key, lambda: _personal_tables(portal, settings, today))
+
+
+def _personal_tables(
+    portal: Portal, settings: Settings, today: dt.date
+) -> dict[str, dict[tuple[str, ...], Table]]:
+    """Tables as each build since the first consultation closed published them, then today's.
+
+    A consultation's table counts the people who commented in its period (late comments never
+    change it), so it is fixed once the period closes. The portal's table changes only when
+    another consultation closes; every earlier version of it may have been kept by someone, so
+    each is rebuilt, in the order of closing, and audited with the tables published after it.
+    """
+    opened = personal_data(portal, settings) or {}
+    secret = disclosure_secret(portal, settings)
+    closes: dict[str, dt.date] = {}
+    for target in sorted(set(portal.drafts) | set(portal.calls) | set(portal.submissions)):
+        window = window_of(portal, target)
+        if window is not None and window.state(today) == "closed":
+            closes[target] = window.closes
+    # People per consultation, in the period only; a person's first sealed box wins.
+    people: dict[str, dict[str, PersonalData | None]] = {}
+    for target in closes:
+        found: dict[str, PersonalData | None] = {}
+        for record in portal.comments_on(target):
+            if record.late:
+                continue
+            who = participant_key(target, record.id, record.author.id)
+            if found.get(who) is None:
+                found[who] = opened.get((target, record.id))
+        people[target] = found
+    threshold = settings.suppression_threshold
+    result: dict[str, dict[tuple[str, ...], Table]] = {}
+    for dimension in PERSONAL_DIMENSIONS:
+
+        def count(found: Iterable[PersonalData | None], dimension: str = dimension) -> dict[str, int]:
+            return category_counts(dimension, found)
+
+        tables: dict[tuple[str, ...], Table] = {}
+        links: list[Link] = []
+        for day in sorted(set(closes.values())):
+            for target in (t for t, d in closes.items() if d == day):
+                key = ("consultation", target)
+                tables[key] = Table(key, count(people[target].values()))
+            so_far = [t for t, d in closes.items() if d <= day]
+            portal_people: dict[str, PersonalData | None] = {}
+            for target in so_far:
+                for who, data in people[target].items():
+                    if portal_people.get(who) is None:
+                        portal_people[who] = data
+            whole = ("portal", str(day))
+            tables[whole] = Table(whole, count(portal_people.values()))
+            links.append(Link(whole, tuple(("consultation", t) for t in so_far)))
+            protect(tables, links, threshold, secret)
+            for table in tables.values():
+                table.fixed = True
+        result[dimension] = tables
+    return result
+
+
+def category_counts(dimension: str, found: Iterable[PersonalData | None]) -> dict[str, int]:
+    """People per category of one personal dimension, "not stated" last."""
+    sealed_key, categories = PERSONAL_DIMENSIONS[dimension]
+    values = Counter(
+        getattr(d, sealed_key) if d and getattr(d, sealed_key) in categories else NOT_STATED for d in found
+    )
+    return {c: values.get(c, 0) for c in (*categories, NOT_STATED)}
+
+
+def disclosure_secret(portal: Portal, settings: Settings) -> bytes:
+    """A key for the order of complementary cells, derived from the private key (only builds hold it)."""
+    key = read_private_key(portal.root, settings)
+    material = bytes(key) if key is not None else b""
+    return hashlib.blake2b(material, digest_size=32, person=b"rayzani-sdc").digest()
