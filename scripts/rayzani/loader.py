@@ -277,7 +277,22 @@ def safe_load(stream: Any, loader_class: type = _Loader) -> Any:
 
 
 class _ConfigLoader(_Values):
-    """Reads mkdocs.yml even if someone adds MkDocs-specific tags (!ENV, !!python/name): they become None."""
+    """Reads mkdocs.yml even if someone adds MkDocs-specific tags (!ENV, !!python/name): they become None.
+
+    An impossible date is an error at its line here: no field check follows, and MkDocs,
+    which reads the same file, would stop on it with a traceback.
+    """
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> object:
+        try:
+            return s.read_timestamp(node.value)
+        except ValueError as error:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{node.value} is not a real date or time ({error})", node.start_mark
+            ) from None
+
+
+_ConfigLoader.add_constructor("tag:yaml.org,2002:timestamp", _ConfigLoader.construct_yaml_timestamp)
 
 
 _ConfigLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
