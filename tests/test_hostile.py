@@ -224,6 +224,7 @@ def test_a_hand_written_comment_after_the_period_must_say_it_is_late_and_is_then
     original = (repo.root / "submissions/sample/c1.yml").read_text(encoding="utf-8")
     # 00:30 on 2 December in Tehran is still 1 December in UTC: the Iranian day counts.
     after = original.replace("received: 2026-11-05T10:00:00+03:30", "received: 2026-12-02T00:30:00+03:30")
+    after = after.replace("date: 2026-11-20", "date: 2026-12-03")  # a decision follows its comment
     repo.write("submissions/sample/c1.yml", after)
     found = problems_of(repo)
     assert any(

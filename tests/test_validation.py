@@ -97,7 +97,7 @@ def test_the_sample_portal_is_valid(repo, capsys):
             "submissions/sample/c1.yml",
             "body: نظر",
             "body: [نظر",
-            "submissions/sample/c1.yml: is not valid YAML",
+            "submissions/sample/c1.yml: line 9: is not valid YAML",
         ),
     ],
 )

@@ -41,3 +41,17 @@ def format_datetime(value: dt.datetime, lang: str) -> str:
 
 def iso(value: dt.date | dt.datetime) -> str:
     return value.isoformat()
+
+
+# Jalali years of living memory; no consultation is dated in these Gregorian years.
+_JALALI_YEARS = range(1300, 1500)
+
+
+def gregorian_of_jalali(year: int, month: int, day: int) -> dt.date | None:
+    """The Gregorian date of what looks like a Jalali date (1405-08-29), or None if it is none."""
+    if year not in _JALALI_YEARS:
+        return None
+    try:
+        return jdatetime.date(year, month, day).togregorian()
+    except ValueError:
+        return None

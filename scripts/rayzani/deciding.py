@@ -140,8 +140,8 @@ def decide(
 def read_batch(path: Path) -> list[dict[str, Any]]:
     """The entries of a batch file; ValueError, naming the file, when it cannot be one."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
+        data = read_yaml(path)
+    except (OSError, yaml.YAMLError, UnicodeDecodeError) as error:
         raise ValueError(f"{path}: cannot be read as YAML ({error})") from None
     if not isinstance(data, list) or not all(isinstance(e, dict) for e in data):
         raise ValueError(f"{path}: must be a list of decisions, each with target, id, status, reason...")

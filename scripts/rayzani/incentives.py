@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -114,7 +115,13 @@ def certificate_code(secret: bytes, target: str, participant: str, record_ids: l
     Nobody without the secret can make a valid code. Outcomes are shown on the certificate but
     not signed, so that a later decision does not void a certificate already handed out.
     """
-    attested = "\n".join([target, participant, *sorted(record_ids)])
+    # Canonical JSON, not the fields joined with newlines: a value is quoted and escaped, so
+    # text moved across a field boundary ("a\nb", "c" against "a", "b\nc") changes the code.
+    attested = json.dumps(
+        ["rayzani-certificate", target, participant, sorted(record_ids)],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
     digest = hmac.new(secret, attested.encode(), hashlib.sha256).hexdigest()[:16].upper()
     return "-".join(digest[i : i + 4] for i in range(0, 16, 4))
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import collections.abc
 import dataclasses
 import datetime as dt
 import hashlib
 import os
 import re
 import stat
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -50,23 +52,58 @@ from rayzani.panels import check_criterion, check_decisions, check_scores, crite
 from rayzani.polls import check_poll, check_vote_forms, check_votes, load_vote, poll_of
 from rayzani.problems import Problem
 from rayzani.settings import Settings
-from rayzani.text import normalise, to_ascii_digits
+from rayzani.text import never_text, normalise, to_ascii_digits
 
 # libyaml's loader is about ten times faster than the pure-Python one on our records.
 _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """libyaml's safe loader that refuses what a record never needs and could hide a trick.
+class _Values(_BaseLoader):  # type: ignore[misc, valid-type]
+    """libyaml's safe loader whose values never raise anything but a YAMLError.
+
+    The plain safe constructor raises ValueError for a timestamp that is no real date
+    (2026-11-31, hour 25, offset +25:00): such a value stays text, so that the field check
+    reports it under its field's name. A list or mapping used as a key is a YAMLError at its line.
+    """
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> object:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except (ValueError, OverflowError):
+            return node.value
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        self.check_keys(node)
+        return super().construct_mapping(node, deep=deep)
+
+    @staticmethod
+    def check_keys(node: yaml.MappingNode) -> None:
+        for key_node, _ in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise yaml.constructor.ConstructorError(
+                    None, None, "a list or mapping is used as a field name", key_node.start_mark
+                )
+
+
+_Values.add_constructor("tag:yaml.org,2002:timestamp", _Values.construct_yaml_timestamp)
+
+
+class _Loader(_Values):
+    """The safe loader above, refusing what a record never needs and could hide a trick.
 
     PyYAML keeps the last of two equal keys in silence (a second `decision:` would override the
     first unseen), and aliases let a few lines expand into a huge document ("billion laughs").
     """
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        self.check_keys(node)  # before `key in seen`, which would raise TypeError on a list
         seen: set[object] = set()
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=True)
+            if not isinstance(key, collections.abc.Hashable):
+                raise yaml.constructor.ConstructorError(
+                    None, None, "a list or mapping is used as a field name", key_node.start_mark
+                )
             if key in seen:
                 raise yaml.constructor.ConstructorError(
                     None, None, f"the key {key!r} appears twice", key_node.start_mark
@@ -224,13 +261,56 @@ PUBLICATION_FIELDS = {
 }
 
 
-def safe_load(stream: Any) -> Any:
-    """Parse one YAML document with the strict safe loader above (the only YAML entry point)."""
-    loader = _Loader(stream)
+def safe_load(stream: Any, loader_class: type = _Loader) -> Any:
+    """Parse one YAML document with the strict safe loader above (the only YAML entry point).
+
+    Raises only yaml.YAMLError (and UnicodeDecodeError), never a bare ValueError or TypeError,
+    so that every caller that reports a YAMLError as a problem covers every broken file.
+    """
+    loader = loader_class(stream)
     try:
         return loader.get_single_data()
+    except (ValueError, TypeError, OverflowError, RecursionError) as error:
+        raise yaml.constructor.ConstructorError(None, None, f"cannot be read ({error})") from None
     finally:
         loader.dispose()
+
+
+class _ConfigLoader(_Values):
+    """Reads mkdocs.yml even if someone adds MkDocs-specific tags (!ENV, !!python/name): they become None.
+
+    An impossible date is an error at its line here: no field check follows, and MkDocs,
+    which reads the same file, would stop on it with a traceback.
+    """
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> object:
+        try:
+            return s.read_timestamp(node.value)
+        except ValueError as error:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{node.value} is not a real date or time ({error})", node.start_mark
+            ) from None
+
+
+_ConfigLoader.add_constructor("tag:yaml.org,2002:timestamp", _ConfigLoader.construct_yaml_timestamp)
+
+
+_ConfigLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
+_ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda *a: None)
+
+
+def read_config_yaml(path: Path) -> Any:
+    """mkdocs.yml, read as safely as a record but keeping the tags MkDocs adds."""
+    with path.open("rb") as handle:
+        return safe_load(handle, _ConfigLoader)
+
+
+def yaml_problem(path: Path, error: Exception, fix: str, first_line: int = 1) -> Problem:
+    """A Problem naming the line YAML stopped at (`first_line` is the file line of the text's line 1)."""
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    where = f"line {mark.line + first_line}" if mark is not None else ""
+    what = getattr(error, "problem", None) or str(error).splitlines()[0]
+    return Problem(path, where, f"is not valid YAML: {what}", fix)
 
 
 def split_front_matter(text: str) -> tuple[Any, str]:
@@ -257,23 +337,63 @@ def read_yaml_or_problem(path: Path, problems: list[Problem], fix: str) -> Any:
     try:
         return read_yaml(path)
     except (yaml.YAMLError, UnicodeDecodeError) as error:
-        problems.append(Problem(path, "", f"is not valid YAML: {str(error).splitlines()[0]}", fix))
+        problems.append(yaml_problem(path, error, fix))
         return _UNREADABLE
+
+
+def check_characters(value: Any, path: Path, field: str = "") -> list[Problem]:
+    """A problem for every text in a hand-written value that holds a character that is never text.
+
+    Intake strips them (text.normalise); a file written by hand is refused instead, naming the
+    field and the character, so that the editor sees what was pasted.
+    """
+    if isinstance(value, str):
+        found = never_text(value)
+        if found is None:
+            return []
+        return [
+            Problem(
+                path,
+                field or "(top level)",
+                f"contains the invisible character {found[1]} at position {found[0] + 1}",
+                "delete it (retype the text around it if it was pasted)",
+            )
+        ]
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in check_characters(v, path, _key_path(field, k))]
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in check_characters(v, path, f"{field}[{i + 1}]")]
+    return []
+
+
+def _key_path(field: str, key: object) -> str:
+    shown = str(key)
+    if never_text(shown):  # the key itself is where the character hides
+        shown = repr(key)
+    return f"{field}.{shown}" if field else shown
+
+
+def _check_body_characters(body: str, path: Path, first_line: int) -> list[Problem]:
+    """Characters that are never text in a Markdown body, one problem per line, naming the line."""
+    found = []
+    for number, line in enumerate(body.split("\n"), start=first_line):
+        for problem in check_characters(line, path, f"body, line {number}"):
+            found.append(problem)
+    return found
 
 
 def _read_markdown(path: Path, problems: list[Problem]) -> tuple[dict | None, str]:
     try:
-        meta, body = split_front_matter(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as error:
-        problems.append(
-            Problem(
-                path,
-                "front matter",
-                f"cannot be read: {error}".splitlines()[0],
-                "fix the YAML between the --- lines",
-            )
-        )
+        text = path.read_text(encoding="utf-8")
+        meta, body = split_front_matter(text)
+    except UnicodeDecodeError as error:
+        problems.append(Problem(path, "", f"is not UTF-8 text: {error}", "save the file as UTF-8"))
         return None, ""
+    except yaml.YAMLError as error:
+        problems.append(yaml_problem(path, error, "fix the YAML between the --- lines"))
+        return None, ""
+    problems.extend(check_characters(meta, path))
+    problems.extend(_check_body_characters(body, path, text.count("\n") - body.count("\n") + 1))
     if not isinstance(meta, dict):
         problems.append(
             Problem(
@@ -645,7 +765,7 @@ def load_submission(path: Path, problems: list[Problem]) -> Submission | Vote | 
         vote, found = load_vote(data, path, AUTHOR_FIELDS)
         problems.extend(found)
         return vote
-    found = s.check_mapping(data, SUBMISSION_FIELDS, path)
+    found = check_characters(data, path) + s.check_mapping(data, SUBMISSION_FIELDS, path)
     if not found:
         found += s.check_mapping(data["author"], AUTHOR_FIELDS, path, "author.")
         found += s.check_mapping(data["decision"], DECISION_FIELDS, path, "decision.")
@@ -667,6 +787,7 @@ def load_submission(path: Path, problems: list[Problem]) -> Submission | Vote | 
         for index, entry in enumerate(data.get("history") or []):
             found += _check_decision(entry, path, f"history[{index + 1}]")
         found += _check_history_order(data, path)
+        found += _check_decided_after_received(data, path)
         if data["id"] != path.stem:
             found.append(
                 Problem(
@@ -697,7 +818,7 @@ def load_submission(path: Path, problems: list[Problem]) -> Submission | Vote | 
         channel=data["channel"],
         source=data["source"],
         language=data["language"],
-        body=data["body"],
+        body=_clean(data["body"]),
         section=data.get("section"),
         domain=data.get("domain"),
         sealed=data.get("sealed"),
@@ -795,6 +916,24 @@ def _check_history_order(data: dict, path: Path) -> list[Problem]:
                     field_name,
                     f"is {dates[index]}, before the earlier decision of {dates[index - 1]}",
                     "keep history oldest first; use `rayzani decide` to change a decision",
+                )
+            ]
+    return []
+
+
+def _check_decided_after_received(data: dict, path: Path) -> list[Problem]:
+    """No decision (current or earlier) is dated before the Iranian day the comment arrived."""
+    arrived = data["received"].astimezone(IRAN_TIME).date()
+    entries = [*(data.get("history") or []), data["decision"]]
+    for index, entry in enumerate(entries):
+        if entry.get("date") and entry["date"] < arrived:
+            where = "decision.date" if index == len(entries) - 1 else f"history[{index + 1}].date"
+            return [
+                Problem(
+                    path,
+                    where,
+                    f"is {entry['date']}, before the comment was received on {arrived} (Iran time)",
+                    f"correct the date to {arrived} or later; a decision answers a comment already received",
                 )
             ]
     return []
@@ -996,10 +1135,14 @@ def _record_entries(folder: Path) -> list[tuple[str, os.DirEntry[str]]]:
     if not folder.is_dir():
         return []
     found = []
-    for target in sorted(os.listdir(folder)):
-        if (folder / target).is_dir():
-            with os.scandir(folder / target) as entries:
-                found.extend(sorted(((f"{target}/{e.name}", e) for e in entries), key=lambda pair: pair[0]))
+    with os.scandir(folder) as top:
+        for target in sorted(top, key=lambda e: e.name):
+            if target.is_dir():
+                with os.scandir(target.path) as entries:
+                    inside = ((f"{target.name}/{e.name}", e) for e in entries)
+                    found.extend(sorted(inside, key=lambda pair: pair[0]))
+            else:  # a file beside the target folders: reported, not skipped
+                found.append((target.name, target))
     return found
 
 
@@ -1032,6 +1175,17 @@ def _load_records(root: Path, portal: Portal, today: dt.date, problems: list[Pro
     records = RecordCache.open(root, code_digest())
     folder = root / "submissions"
     for name, entry in _record_entries(folder):
+        if "/" not in name:
+            if name != ".gitkeep":
+                problems.append(
+                    Problem(
+                        folder / name,
+                        "",
+                        "is directly in submissions/, where no record is read",
+                        "move it into the folder of the draft or call it is about: submissions/<slug>/",
+                    )
+                )
+            continue
         if not name.endswith(".yml"):
             if entry.name != ".gitkeep":
                 problems.append(
@@ -1046,6 +1200,17 @@ def _load_records(root: Path, portal: Portal, today: dt.date, problems: list[Pro
             record = as_of(record, today, portal.initial_status(record.target))
             portal.submissions.setdefault(record.target, []).append(record)
     records.save()
+
+
+def _checked_reader(problems: list[Problem]) -> Callable[[Path], Any]:
+    """read_yaml for hand-written content files, reporting characters that are never text."""
+
+    def read(path: Path) -> Any:
+        data = read_yaml(path)
+        problems.extend(check_characters(data, path))
+        return data
+
+    return read
 
 
 def load_portal(root: Path, settings: Settings, today: dt.date | None = None) -> tuple[Portal, list[Problem]]:
@@ -1078,7 +1243,7 @@ def _load_portal(root: Path, settings: Settings, today: dt.date | None) -> tuple
     _load_records(root, portal, today, problems)
     for listed in portal.submissions.values():
         listed.sort(key=lambda r: (r.received, r.id))
-    portal.panels = load_panels(root / "content" / "panels", problems, read_yaml)
+    portal.panels = load_panels(root / "content" / "panels", problems, _checked_reader(problems))
     _check_references(portal, root, problems)
     check_decisions(portal, problems, today)
     check_votes(portal, problems)

@@ -49,21 +49,10 @@ class Settings:
     certificate_secret_file: str = ""
 
 
-class _TolerantLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml even if someone adds MkDocs-specific tags: they become None."""
-
-
-_TolerantLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
-_TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda *a: None)
-
-
 def read_mkdocs_config(config_path: Path) -> dict[str, Any]:
-    with config_path.open(encoding="utf-8") as handle:
-        loader = _TolerantLoader(handle)  # a SafeLoader: builds plain data only
-        try:
-            data = loader.get_single_data()
-        finally:
-            loader.dispose()
+    from rayzani.loader import read_config_yaml  # here: the loader imports these settings
+
+    data = read_config_yaml(config_path)
     return data if isinstance(data, dict) else {}
 
 
@@ -72,7 +61,12 @@ def load_settings(config_path: Path) -> tuple[Settings, list[Problem]]:
         return Settings(), [
             Problem(config_path, "", "is missing", "run rayzani from the portal's folder, or pass --root")
         ]
-    raw = (read_mkdocs_config(config_path).get("extra") or {}).get("rayzani") or {}
+    try:
+        raw = (read_mkdocs_config(config_path).get("extra") or {}).get("rayzani") or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        from rayzani.loader import yaml_problem
+
+        return Settings(), [yaml_problem(config_path, error, "fix the YAML syntax of mkdocs.yml")]
     declared = {f.name: f for f in fields(Settings)}
     problems: list[Problem] = []
     values: dict[str, Any] = {}

@@ -15,14 +15,24 @@ BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u2
 # is the Persian half-space and is kept.
 ZERO_WIDTH = "\u200b\u200d\u2060\ufeff"
 _STRIP = str.maketrans({ch: None for ch in BIDI_CONTROLS + ZERO_WIDTH})
+# Characters that are never text: C0 controls but tab and newline, DEL and the C1 controls
+# (VT or FF make XML feeds unparseable, NUL truncates in C tools), the soft hyphen and the
+# invisible math operators U+2061-U+2064 (they hide inside words and defeat matching), the
+# tag characters U+E0000-U+E007F (invisible text that some readers still act on), lone
+# surrogates and the noncharacters U+FFFE/U+FFFF (no valid UTF-8 or XML holds them).
+NEVER_TEXT = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u2061-\u2064\ud800-\udfff\ufffe\uffff\U000e0000-\U000e007f]"
+)
 
 _FA_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 _TO_ASCII_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 
 
 def normalise(text: str) -> str:
-    """Return text with Persian letters, no bidi or zero-width controls, NFC, LF newlines."""
-    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    """Return text with Persian letters, no bidi, zero-width or other control characters
+    (newline and tab are kept), NFC, LF newlines."""
+    text = NEVER_TEXT.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = unicodedata.normalize("NFC", text)
     text = text.translate(_ARABIC_TO_PERSIAN).translate(_STRIP)
     # Runs of half-spaces collapse to one; a half-space beside a space is a typing slip.
     text = re.sub("\u200c{2,}", "\u200c", text)
@@ -30,8 +40,24 @@ def normalise(text: str) -> str:
 
 
 def has_controls(text: str) -> bool:
-    """True if the text holds bidi or zero-width control characters."""
-    return any(ch in text for ch in BIDI_CONTROLS + ZERO_WIDTH)
+    """True if the text holds bidi, zero-width or other control characters."""
+    return any(ch in text for ch in BIDI_CONTROLS + ZERO_WIDTH) or NEVER_TEXT.search(text) is not None
+
+
+_CONTROL_NAMES = {"\x00": "NUL", "\x0b": "vertical tab", "\x0c": "form feed", "\r": "carriage return"}
+
+
+def never_text(text: str) -> tuple[int, str] | None:
+    """(offset, description) of the first character that is never text, e.g. "U+000B (vertical tab)"."""
+    found = NEVER_TEXT.search(text)
+    if found is None:
+        return None
+    char = found.group()
+    name = _CONTROL_NAMES.get(char) or unicodedata.name(char, "")
+    name = name or {"Cc": "a control character", "Cs": "a lone surrogate"}.get(
+        unicodedata.category(char), "a noncharacter"
+    )
+    return found.start(), f"U+{ord(char):04X} ({name})"
 
 
 def to_persian_digits(value: object) -> str:

@@ -32,6 +32,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
+
 from rayzani.intake.records import Incoming, Outcome, RecordWriter, Rejection, record_id
 from rayzani.loader import read_yaml
 
@@ -76,7 +78,10 @@ def load_mapping(path: Path | None) -> FormMapping:
     mapping = FormMapping()
     if path is None:
         return mapping
-    data = read_yaml(path) or {}
+    try:
+        data = read_yaml(path) or {}
+    except (OSError, yaml.YAMLError, UnicodeDecodeError) as error:
+        raise ExportError(f"{path}: cannot be read as YAML ({str(error).splitlines()[0]})") from None
     unknown = set(data) - {"form", "timezone", "columns", "values", "ballot"}
     if unknown:
         raise ExportError(

@@ -22,7 +22,7 @@ from rayzani.model import Draft
 from rayzani.text import normalise
 
 # content/drafts/<slug>/index.<lang>.md: the current text, the only file a proposal changes.
-_DRAFT_FILE = re.compile(r"^content/drafts/(?P<slug>[a-z0-9][a-z0-9-]*)/index\.(?P<lang>fa|en)\.md$")
+_DRAFT_FILE = re.compile(r"^content/drafts/(?P<slug>[a-z0-9][a-z0-9-]*)/index\.(?P<lang>fa|en)\.md\Z")
 _HUNK = re.compile(r"^@@ -(?P<start>\d+)(?:,(?P<count>\d+))? \+\d+(?:,\d+)? @@")
 _HEADING = re.compile(r"^##\s+(?P<text>.+?)\s*$")
 _PIN = re.compile(r"\s*\{#[A-Za-z0-9][A-Za-z0-9_-]*\}\s*$")
