@@ -90,7 +90,9 @@ class Refusal:
 
     def problem(self, path: Path, lang: str) -> Problem:
         def say(key: str, **values: object) -> str:
-            return messages()[key][lang].format(**{k: localise_digits(v, lang) for k, v in values.items()})
+            # Counts in the reader's digits; data (a row id, a column name) exactly as written.
+            shown = {k: localise_digits(v, lang) if isinstance(v, int) else v for k, v in values.items()}
+            return messages()[key][lang].format(**shown)
 
         where = ""
         if self.row is not None and self.line is not None:
@@ -227,7 +229,6 @@ def _csv_rows(path: Path, text: str) -> list[dict[str, str]]:
     header: list[str] | None = None
     rows: list[dict[str, str]] = []
     refusals: list[Refusal] = []
-    last_start = 0  # index in `lines` where the last record began
     try:
         while True:
             start = reader.line_num
@@ -237,7 +238,6 @@ def _csv_rows(path: Path, text: str) -> list[dict[str, str]]:
                 break
             if not fields:
                 continue  # a blank line
-            last_start = start
             if header is None:
                 header = _header(path, fields)
                 continue
@@ -253,8 +253,9 @@ def _csv_rows(path: Path, text: str) -> list[dict[str, str]]:
         refusals.append(Refusal("export_bad_quote", line=line, detail=str(error), fix="export_cut_fix"))
     if header is None:
         raise ExportError(path, [Refusal("export_no_header")])
-    unended = not text.endswith(("\n", "\r"))
-    if not refusals and unended and not _closed_by_quote(lines[last_start:], delimiter):
+    # Only a line break proves the last row whole: a value may be cut anywhere, and even a
+    # closing quote may be the first half of a doubled one ("" in the middle of a comment).
+    if not refusals and not text.endswith(("\n", "\r")):
         refusals.append(Refusal("export_no_line_end", line=len(lines)))
     if refusals:
         raise ExportError(path, refusals)
@@ -267,19 +268,6 @@ def _header(path: Path, fields: list[str]) -> list[str]:
     if twice is not None:  # a dict keeps one of the two columns: the other's answers would be lost
         raise ExportError(path, [Refusal("export_twice_column", line=1, detail=twice)])
     return fields
-
-
-def _closed_by_quote(record: list[str], delimiter: str) -> bool:
-    """Whether a last record without a line break ends with a closing quote, which proves it whole.
-
-    A character after a closing quote is an error in strict mode; after an unquoted value, it
-    would just lengthen it (so that value may have been cut anywhere).
-    """
-    try:
-        list(csv.reader(["".join(record) + "x"], delimiter=delimiter, strict=True))
-    except csv.Error:
-        return True
-    return False
 
 
 def _value(row: dict[str, str], mapping: FormMapping, name: str) -> str:
