@@ -20,6 +20,10 @@ have the `vote` and `participant_id` columns, or nothing is imported.
 
 Idempotence is by the export's row id (or, for a tool without one, a hash of the row's
 content): re-importing the same or a later, longer export adds only rows not yet recorded.
+Hence an export is read whole or refused whole (`ExportError`, before any row is recorded):
+a row half-read from a cut file and recorded would make the full row of the next export a
+duplicate, and two rows with one row id would drop the second. Rows that are whole but wrong
+(an empty comment, an unknown article) are refused one by one, and the others recorded.
 """
 
 from __future__ import annotations
