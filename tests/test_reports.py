@@ -144,7 +144,7 @@ def test_statistics_match_the_records_and_hide_small_cells(example, closed_site)
     html = page(closed_site, "en/statistics")
     _, shown = element(html, "statistics-participants")
     assert shown == str(participants)
-    rows = list(csv.DictReader(io.StringIO((closed_site / "data" / "statistics.csv").read_text("utf-8"))))
+    rows = list(csv.DictReader(io.StringIO((closed_site / "data" / "statistics.csv").read_text("utf-8-sig"))))
     portal = {r["category"]: r for r in rows if r["scope"] == "portal" and r["dimension"] == "province"}
     assert set(portal) == set(provinces) | set(portal)  # every province has a row, zeros included
     assert int(portal.pop("total")["count"]) == sum(provinces.values())
@@ -171,7 +171,8 @@ def test_statistics_match_the_records_and_hide_small_cells(example, closed_site)
 
 
 def test_personal_statistics_of_an_open_consultation_wait_for_its_close(example_site):
-    rows = list(csv.DictReader(io.StringIO((example_site / "data" / "statistics.csv").read_text("utf-8"))))
+    statistics = (example_site / "data" / "statistics.csv").read_text("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(statistics)))
     personal = {r["scope"] for r in rows if r["dimension"] == "province"}
     # On 2026-11-23 the call for ideas has closed and the draft is still open.
     assert "seventh-plan-policies" in personal and "e-participation" not in personal

@@ -63,7 +63,7 @@ def build(repo: Repo, date: str) -> Path:
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
 
 
 def province_rows(site: Path, scope: str) -> dict[str, dict[str, str]]:
@@ -161,7 +161,7 @@ def test_open_data_holds_no_personal_field(repo):
         assert (site / "data" / resource["path"]).is_file()
         names = [f["name"] for f in resource["schema"]["fields"]]
         if resource["format"] == "csv":
-            header = (site / "data" / resource["path"]).read_text(encoding="utf-8").splitlines()[0]
+            header = (site / "data" / resource["path"]).read_text(encoding="utf-8-sig").splitlines()[0]
             assert header.split(",") == names
         assert not PERSONAL & set(names)
 

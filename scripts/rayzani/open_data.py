@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import unicodedata
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -50,6 +51,13 @@ COMMENT_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("decision_date", "date", "the day of the decision"),
     ("near_duplicate_of", "string", "id of the first comment of its group of near-identical comments"),
     ("withheld", "string", "the reason the text was withheld (it is then empty), or empty when published"),
+)
+# How the CSV files differ from the plain text, for the data package's readers.
+CSV_NOTE = (
+    "UTF-8 with a byte-order mark, so that spreadsheets show Persian text. A cell that would start "
+    "with =, +, -, @ (even after spaces or invisible characters), a tab, a carriage return or an "
+    "apostrophe starts with an added apostrophe (') so that no spreadsheet evaluates it as a formula: "
+    "remove one leading apostrophe for the exact text, which the JSON copy holds unchanged."
 )
 STATISTICS_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("scope", "string", "portal, or the slug of one consultation"),
@@ -111,11 +119,13 @@ class CommentLines:
     new comment changes one line. A line is named by its record file's digest, the build
     date and the consultation's first status (which decide the decision published, see
     `loader.as_of`) and its group of near-identical comments; the lines are tied to Rayzani's
-    code, which decides the columns. They are kept in shards, and in memory between builds
-    of one process (`rayzani serve`). Only published fields are in them.
+    code, which decides the columns, and to the line format (`VERSION`), which is part of each
+    name too: a line written before cells were neutralised (version 1) is never served. They
+    are kept in shards, and in memory between builds of one process (`rayzani serve`). Only
+    published fields are in them.
     """
 
-    VERSION = 1
+    VERSION = 2  # 2: CSV cells neutralised against formulas (`neutral_cell`)
     _in_memory: dict[Path, tuple[str, dict[str, tuple[str, str]]]] = {}
 
     def __init__(self, site: Site):
@@ -128,13 +138,15 @@ class CommentLines:
         self.changed: set[int] = set()
         if self.folder is not None:
             remembered = self._in_memory.get(self.folder)
-            if remembered is not None and remembered[0] == self.code:
+            if remembered is not None and remembered[0] == f"{self.VERSION}/{self.code}":
                 self.kept = remembered[1]
             else:
                 self.kept = read_shards(self.folder, self.VERSION, self.code)
 
     def lines(self, record: Submission, initial: str, duplicate_of: str | None) -> tuple[str, str]:
-        name = f"{record.digest}/{self.today}/{initial}/{duplicate_of or ''}" if record.digest else ""
+        name = ""
+        if record.digest:
+            name = f"v{self.VERSION}/{record.digest}/{self.today}/{initial}/{duplicate_of or ''}"
         found = self.kept.get(name) if name else None
         if found is None:
             row = comment_row(record, duplicate_of)
@@ -151,25 +163,56 @@ class CommentLines:
             return
         self.changed.update(shard_of(name) for name in self.kept.keys() - self.used.keys())
         self._in_memory.clear()  # one portal at a time
-        self._in_memory[self.folder] = (self.code, self.used)
+        self._in_memory[self.folder] = (f"{self.VERSION}/{self.code}", self.used)
         write_shards(self.folder, self.VERSION, self.code, self.used, self.changed)
 
 
 _LINE = io.StringIO(newline="")
 _LINE_WRITER = csv.writer(_LINE, lineterminator="\r\n")
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP, "CSV Injection");
+# the full-width forms too, in some locales.
+_FORMULA_START = frozenset("=+-@\uff1d\uff0b\uff0d\uff20")
+
+
+def _first_seen(value: str) -> str:
+    """The first character a spreadsheet may look at: spaces, line breaks and invisible format
+    characters (bidi marks, zero-width characters, a BOM) can be skipped before a formula."""
+    for char in value:
+        if not (char.isspace() or unicodedata.category(char) == "Cf"):
+            return char
+    return ""
+
+
+def neutral_cell(value: str) -> str:
+    """A cell no spreadsheet evaluates: one starting with a formula character, even after spaces
+    or invisible characters, or with a tab or CR, gets an apostrophe in front. So does one that
+    starts with an apostrophe already, so that removing one leading apostrophe always gives the
+    exact text back (the JSON files hold it unchanged)."""
+    first = value[:1]
+    if not first or first.isalnum():  # most cells: ids, dates, counts, words
+        return value
+    if first in "'\t\r" or _first_seen(value) in _FORMULA_START:
+        return "'" + value
+    return value
 
 
 def csv_line(values: Iterable[str]) -> str:
-    """One CSV record, quoted as the csv module quotes (a field may hold line breaks)."""
+    """One CSV record, quoted as the csv module quotes (a field may hold line breaks).
+
+    The one CSV writer of the open data: every cell goes through `neutral_cell` here, so that
+    no file and no column (the statistics' categories as much as the comments) can carry a formula.
+    """
     _LINE.seek(0)
     _LINE.truncate()
-    _LINE_WRITER.writerow(values)
+    _LINE_WRITER.writerow(neutral_cell(value) for value in values)
     return _LINE.getvalue()
 
 
 def _csv(fields: tuple[tuple[str, str, str], ...], lines: Iterable[str]) -> bytes:
-    """A CSV file: the header of `fields`, then the records (each from `csv_line`)."""
-    return (csv_line(f[0] for f in fields) + "".join(lines)).encode("utf-8")
+    """A CSV file: a UTF-8 byte-order mark (without it Excel reads the file in the Windows code
+    page and shows Persian as mojibake), the header of `fields`, then the records (each from
+    `csv_line`)."""
+    return ("\ufeff" + csv_line(f[0] for f in fields) + "".join(lines)).encode("utf-8")
 
 
 def statistics_rows(stats: Statistics) -> list[dict[str, str]]:
@@ -281,6 +324,9 @@ def open_data_files(site: Site) -> Iterator[tuple[str, bytes]]:
             "schema": _schema(STATISTICS_FIELDS),
         }
     )
+    for resource in resources:  # what every CSV file shares, said once (see `_csv`, `neutral_cell`)
+        if resource["format"] == "csv":
+            resource["description"] = " ".join(filter(None, (resource.get("description"), CSV_NOTE)))
     package = {
         "profile": "data-package",  # the JSON copies are not tabular resources
         "name": "rayzani-consultations",

@@ -20,13 +20,19 @@ have the `vote` and `participant_id` columns, or nothing is imported.
 
 Idempotence is by the export's row id (or, for a tool without one, a hash of the row's
 content): re-importing the same or a later, longer export adds only rows not yet recorded.
+Hence an export is read whole or refused whole (`ExportError`, before any row is recorded):
+a row half-read from a cut file and recorded would make the full row of the next export a
+duplicate, and two rows with one row id would drop the second. Rows that are whole but wrong
+(an empty comment, an unknown article) are refused one by one, and the others recorded.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import hashlib
+import io
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -36,6 +42,10 @@ import yaml
 
 from rayzani.intake.records import Incoming, Outcome, RecordWriter, Rejection, record_id
 from rayzani.loader import read_yaml
+from rayzani.model import LANGS
+from rayzani.problems import Problem
+from rayzani.render import messages
+from rayzani.text import localise_digits
 
 # The web form's field names, which are also the default column names of an export.
 FIELDS = (
@@ -70,8 +80,50 @@ class FormMapping:
     ballot: bool = False  # every row is a vote
 
 
+class Refusal:
+    """One reason an export is refused whole, said in either language with how to fix it."""
+
+    def __init__(
+        self,
+        key: str,
+        row: int | None = None,
+        line: int | None = None,
+        fix: str | None = None,
+        **values: object,
+    ):
+        self.key, self.row, self.line, self.fix = key, row, line, fix or f"{key}_fix"
+        self.values = values
+
+    def problem(self, path: Path, lang: str) -> Problem:
+        def say(key: str, **values: object) -> str:
+            # Counts in the reader's digits; data (a row id, a column name) exactly as written.
+            shown = {k: localise_digits(v, lang) if isinstance(v, int) else v for k, v in values.items()}
+            return messages()[key][lang].format(**shown)
+
+        where = ""
+        if self.row is not None and self.line is not None:
+            where = say("export_where_row_line", row=self.row, line=self.line)
+        elif self.row is not None:
+            where = say("export_where_row", row=self.row)
+        elif self.line is not None:
+            where = say("export_where_line", line=self.line)
+        return Problem(path, where, say(self.key, **self.values), say(self.fix, **self.values))
+
+
 class ExportError(ValueError):
-    """The export or the mapping cannot be read at all (nothing is imported)."""
+    """The export or the mapping cannot be read whole: nothing is imported."""
+
+    def __init__(self, path: Path | str, refusals: list[Refusal] | None = None):
+        self.refusals = refusals or []
+        self.problems: dict[str, list[Problem]] = {}
+        if not self.refusals:  # a plain message (the mapping file, a missing ballot column)
+            super().__init__(str(path))
+            return
+        shown = self.refusals[:MAX_LISTED]
+        if len(self.refusals) > MAX_LISTED:
+            shown.append(Refusal("export_more", count=len(self.refusals) - MAX_LISTED))
+        self.problems = {lang: [r.problem(Path(path), lang) for r in shown] for lang in LANGS}
+        super().__init__("\n".join(p.format() for lang in LANGS for p in self.problems[lang]))
 
 
 def load_mapping(path: Path | None) -> FormMapping:
@@ -110,30 +162,149 @@ def load_mapping(path: Path | None) -> FormMapping:
     return mapping
 
 
+# How much of a refusal is listed: enough to see the pattern, not a screenful per bad row.
+MAX_LISTED = 20
+_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+
+
 def read_rows(path: Path) -> list[dict[str, str]]:
-    """The export's rows as {column: text}; CSV with a header row, or JSON (a list of objects)."""
+    """The export's rows as {column: text}; CSV with a header row, or JSON (a list of objects).
+
+    Read whole or not at all: an export cut off or malformed anywhere raises `ExportError`
+    before a row is recorded, because a half-read row recorded once is never repaired (its
+    row id makes the whole row of a later, full export a duplicate).
+    """
     try:
-        if path.suffix.lower() == ".json":
-            data = json.loads(path.read_text(encoding="utf-8-sig"))
-            if isinstance(data, dict):  # some tools wrap the rows: {"submissions": [...]}
-                lists = [v for v in data.values() if isinstance(v, list)]
-                data = lists[0] if len(lists) == 1 else None
-            if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
-                raise ExportError(f"{path}: expected a JSON list of objects (one per row)")
-            return [{str(k): "" if v is None else str(v) for k, v in row.items()} for row in data]
-        # csv refuses fields over 128 KB; read them so that an oversized comment is reported
-        # as that row's problem instead of stopping the whole import.
-        csv.field_size_limit(max(csv.field_size_limit(), 64 * 1024 * 1024))
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            return [{k: v or "" for k, v in row.items() if k is not None} for row in csv.DictReader(handle)]
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, csv.Error) as error:
+        data = path.read_bytes()
+    except OSError as error:
         raise ExportError(f"{path}: cannot be read: {error}") from error
+    text = _decode(path, data)
+    if path.suffix.lower() == ".json":
+        return _json_rows(path, text)
+    return _csv_rows(path, text)
+
+
+def _decode(path: Path, data: bytes) -> str:
+    """The text of an export in UTF-8 (with or without a BOM) or UTF-16 (with its BOM)."""
+    encoding, start = "utf-8", 0
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            encoding, start = name, len(bom)
+            break
+    try:
+        text = data[start:].decode(encoding)
+    except UnicodeDecodeError as error:
+        # Bytes missing only at the very end are a cut, not another encoding.
+        if error.end >= len(data) - start and error.reason in ("unexpected end of data", "truncated data"):
+            raise ExportError(path, [Refusal("export_cut", detail=error.reason)]) from error
+        raise ExportError(path, [Refusal("export_not_utf8")]) from error
+    if "\0" in text:
+        raise ExportError(path, [Refusal("export_nul", fix="export_not_utf8_fix")])
+    return text
+
+
+def _json_rows(path: Path, text: str) -> list[dict[str, str]]:
+    def unique_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
+        keys = [k for k, _ in pairs]
+        twice = next((k for k in keys if keys.count(k) > 1), None)
+        if twice is not None:  # json keeps the last silently: one of two answers would be lost
+            raise ExportError(path, [Refusal("export_json_twice", detail=twice, fix="export_bad_quote_fix")])
+        return dict(pairs)
+
+    try:
+        data = json.loads(text, object_pairs_hook=unique_keys)
+    except json.JSONDecodeError as error:
+        where = Refusal("export_json", line=error.lineno, detail=error.msg, fix="export_cut_fix")
+        raise ExportError(path, [where]) from error
+    if isinstance(data, dict):  # some tools wrap the rows: {"submissions": [...]}
+        lists = [v for v in data.values() if isinstance(v, list)]
+        data = lists[0] if len(lists) == 1 else None
+    if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
+        raise ExportError(f"{path}: expected a JSON list of objects (one per row)")
+    return [{str(k): "" if v is None else str(v) for k, v in row.items()} for row in data]
+
+
+def _csv_rows(path: Path, text: str) -> list[dict[str, str]]:
+    """Every row of a CSV export, each with exactly the header's fields, or `ExportError`."""
+    # csv refuses fields over 128 KB; read them so that an oversized comment is reported
+    # as that row's problem instead of stopping the whole import.
+    csv.field_size_limit(max(csv.field_size_limit(), 64 * 1024 * 1024))
+    lines = io.StringIO(text, newline="").readlines()
+    first = lines[0] if lines else ""
+    # Excel's "Unicode Text" (UTF-16) separates fields with tabs.
+    delimiter = "\t" if "\t" in first and "," not in first else ","
+    # Strict: an unterminated quoted field (a file cut inside a comment) raises, not ends the field.
+    reader = csv.reader(lines, delimiter=delimiter, strict=True)
+    header: list[str] | None = None
+    rows: list[dict[str, str]] = []
+    refusals: list[Refusal] = []
+    try:
+        while True:
+            start = reader.line_num
+            try:
+                fields = next(reader)
+            except StopIteration:
+                break
+            if not fields:
+                continue  # a blank line
+            if header is None:
+                header = _header(path, fields)
+                continue
+            number = len(rows) + 1
+            if len(fields) != len(header):
+                refusals.append(
+                    Refusal("export_fields", number, start + 1, "export_bad_quote_fix",
+                            count=len(fields), header=len(header))
+                )  # fmt: skip
+            rows.append(dict(zip(header, fields, strict=False)))
+    except csv.Error as error:
+        line = reader.line_num
+        refusals.append(Refusal("export_bad_quote", line=line, detail=str(error), fix="export_cut_fix"))
+    if header is None:
+        raise ExportError(path, [Refusal("export_no_header")])
+    # Only a line break proves the last row whole: a value may be cut anywhere, and even a
+    # closing quote may be the first half of a doubled one ("" in the middle of a comment).
+    if not refusals and not text.endswith(("\n", "\r")):
+        refusals.append(Refusal("export_no_line_end", line=len(lines)))
+    if refusals:
+        raise ExportError(path, refusals)
+    return rows
+
+
+def _header(path: Path, fields: list[str]) -> list[str]:
+    names = [f for f in fields if f.strip()]
+    twice = next((n for n in names if names.count(n) > 1), None)
+    if twice is not None:  # a dict keeps one of the two columns: the other's answers would be lost
+        raise ExportError(path, [Refusal("export_twice_column", line=1, detail=twice)])
+    return fields
+
+
+def _value(row: dict[str, str], mapping: FormMapping, name: str) -> str:
+    """A field of a row, through the mapping's column and value tables."""
+    raw = (row.get(mapping.columns.get(name, name)) or "").strip()
+    return mapping.values.get(name, {}).get(raw, raw)
+
+
+def _repeated_row_ids(path: Path, rows: list[dict[str, str]], mapping: FormMapping) -> None:
+    """Refuse an export in which two rows share a row id: the second would be taken as a
+    second delivery of the first, and a different comment silently dropped."""
+    first: dict[str, int] = {}
+    refusals = []
+    for number, row in enumerate(rows, start=1):
+        row_id = _value(row, mapping, "row_id")
+        if not row_id:
+            continue  # identified by a hash of its content: the same hash is the same row
+        if row_id in first:
+            refusals.append(Refusal("export_row_id_twice", number, None, detail=row_id, first=first[row_id]))
+        else:
+            first[row_id] = number
+    if refusals:
+        raise ExportError(path, refusals)
 
 
 def _row_incoming(row: dict[str, str], mapping: FormMapping, default_target: str | None) -> Incoming:
     def value(name: str) -> str:
-        raw = (row.get(mapping.columns.get(name, name)) or "").strip()
-        return mapping.values.get(name, {}).get(raw, raw)
+        return _value(row, mapping, name)
 
     row_id = value("row_id")
     if row_id:
@@ -189,6 +360,7 @@ def import_export(
 ) -> Iterator[RowOutcome]:
     """Record every row of an export; yields what happened to each, in order."""
     rows = read_rows(path)
+    _repeated_row_ids(path, rows, mapping)
     if mapping.ballot and rows:
         # Checked before any row is recorded: a ballot without these columns is the wrong file.
         header = set().union(*rows)
