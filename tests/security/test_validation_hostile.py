@@ -204,7 +204,8 @@ def test_form_intake_strips_characters_that_are_never_text(repo, capsys, tmp_pat
         "min_comment_days: 30",
         "min_comment_days: 30\n    private_key_file: keys/demo-private.key",
     )
-    hostile = "".join(NEVER_TEXT.values())
+    # NUL is left out: an export holding one is refused whole as not text (see test_form_exports).
+    hostile = "".join(c for c in NEVER_TEXT.values() if c != "\x00")
     export = tmp_path / "export.csv"
     with export.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(
@@ -248,7 +249,7 @@ def test_moving_text_across_a_field_boundary_invalidates_a_certificate_code(repo
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
         return list(csv.DictReader(handle))
 
 
@@ -262,7 +263,7 @@ def test_no_open_data_file_of_the_example_holds_a_control_character(example_site
     files = [*example_site.rglob("comments.csv"), *example_site.rglob("comments.json")]
     assert files
     for path in files:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # a CSV starts with a byte-order mark, for Excel
         assert not [ch for ch in text if hidden(ch)], path
     rows = [row for path in example_site.rglob("comments.csv") for row in read_csv(path)]
     assert any("fdp.exe" in row["body"] for row in rows)  # demo-040's bidi attack, stripped
