@@ -195,6 +195,7 @@ def _intake_parser(commands: argparse._SubParsersAction) -> None:
         help="the forge's event file for the pull request (GITHUB_EVENT_PATH)",
     )
     pull.add_argument("--diff", type=Path, help="the PR's unified diff (default: git diff base...head)")
+    pull.add_argument("--reply", type=Path, help="write the reply to post on the PR here when it is refused")
     intake.set_defaults(run=cmd_intake)
 
 

@@ -14,7 +14,7 @@ from rayzani.intake.form_export import ExportError, import_export, load_mapping
 from rayzani.intake.issue_form import load_forms
 from rayzani.intake.lock import LockTimeout, intake_lock
 from rayzani.intake.records import Outcome, RecordWriter
-from rayzani.intake.replies import rejection_text
+from rayzani.intake.replies import rejected_reply, rejection_text
 from rayzani.settings import read_mkdocs_config
 
 if TYPE_CHECKING:
@@ -99,6 +99,12 @@ def _pull_request(args: argparse.Namespace, writer: RecordWriter) -> int:
         if outcome.status == "new":
             print(f"recorded {outcome.path.relative_to(args.root) if outcome.path else outcome.record_id}")
     _summary([(f"pull request #{pr.number}", o) for o in outcomes])
+    refused = [o.rejection for o in outcomes if o.status == "rejected" and o.rejection]
+    if refused and args.reply:
+        # The workflow posts this on the pull request: a proposal is never dropped unanswered.
+        reply = "\n".join(rejected_reply(r, "intake_fix_proposal") for r in refused)
+        args.reply.write_text(reply, encoding="utf-8")
+        print(f"The reply saying why is in {args.reply}.")
     return 0
 
 
