@@ -16,6 +16,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from rayzani.caches import cache_root
+
 LOCK_NAME = "rayzani-intake.lock"
 POLL_SECONDS = 0.2
 
@@ -25,7 +27,10 @@ class LockTimeout(Exception):
 
 
 def lock_path(root: Path) -> Path:
-    """The lock file: in the checkout's git directory (never committed), else in submissions/."""
+    """The lock file: in the checkout's git directory (never committed), else in its cache folder.
+
+    Never in the working tree: a run must leave there nothing but the records it wrote.
+    """
     dot_git = root / ".git"
     if dot_git.is_dir():
         return dot_git / LOCK_NAME
@@ -33,7 +38,7 @@ def lock_path(root: Path) -> Path:
         text = dot_git.read_text(encoding="utf-8").strip()
         if text.startswith("gitdir:"):
             return (root / text.removeprefix("gitdir:").strip()).resolve() / LOCK_NAME
-    return root / "submissions" / f".{LOCK_NAME}"
+    return cache_root(root) / LOCK_NAME
 
 
 @contextmanager
