@@ -1,7 +1,10 @@
 """A local HTTP server that answers like the GitHub REST API, for intake tests (stdlib only).
 
 It keeps issues, comments and labels in memory and returns them in GitHub's JSON shape,
-paginating lists with `Link: <...>; rel="next"` headers as GitHub does.
+paginating lists with `Link: <...>; rel="next"` headers as GitHub does. `GET /user` answers with
+the authenticated account (`account`), which writes every comment posted through the API;
+`comment` adds one by someone else. `fail` makes matching requests answer with an error, and
+`delay` slows every answer, so that runs started together overlap.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlencode, urlparse
@@ -36,6 +40,10 @@ class FakeGitHub:
         self.issues: dict[int, FakeIssue] = {}
         self.requests: list[tuple[str, str]] = []
         self.auth: set[str] = set()
+        self.account = "rayzani-bot"  # the token's user, as GET /user tells it
+        self.faults: list[tuple[str, re.Pattern[str], int]] = []
+        self.delay = 0.0
+        self._lock = threading.Lock()  # the server is threaded: one write at a time
         handler = type("Handler", (_Handler,), {"api": self})
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
@@ -55,6 +63,32 @@ class FakeGitHub:
 
     def replies(self, number: int) -> list[str]:
         return [c["body"] for c in self.issues[number].comments]
+
+    def fail(self, method: str, path: str, status: int = 500) -> None:
+        """Answer `status` to every `method` request whose path (without query) matches `path`."""
+        self.faults.append((method, re.compile(path), status))
+
+    def comment(self, number: int, body: str, login: str) -> dict:
+        """A comment written on the issue by `login` (another user, or the intake's account)."""
+        issue = self.issues[number]
+        with self._lock:
+            data = self.comment_json(issue, body, login)
+            issue.comments.append(data)
+        return data
+
+    def comment_json(self, issue: FakeIssue, body: str, login: str) -> dict:
+        base = f"{self.url}{self.repo_path}"
+        number = 5000 + sum(len(i.comments) for i in self.issues.values())
+        return {
+            "id": number,
+            "body": body,
+            "user": self.user(login),
+            "created_at": "2026-11-23T08:00:00Z",
+            "updated_at": "2026-11-23T08:00:00Z",
+            "url": f"{base}/issues/comments/{number}",
+            "html_url": f"https://github.com/{self.owner}/{self.name}/issues/{issue.number}#c{number}",
+            "issue_url": f"{base}/issues/{issue.number}",
+        }
 
     # JSON in GitHub's shape -------------------------------------------------------------
     @property
@@ -138,12 +172,26 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         return json.loads(self.rfile.read(length) or b"{}")
 
+    def _fault(self, method: str) -> bool:
+        """Answer an injected error instead of the request, if one matches."""
+        time.sleep(self.api.delay)
+        path = urlparse(self.path).path
+        for wanted, pattern, status in self.api.faults:
+            if wanted == method and pattern.fullmatch(path):
+                self._send(status, {"message": "Server Error (injected)"})
+                return True
+        return False
+
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
         self.api.requests.append(("GET", self.path))
         self.api.auth.add(self.headers.get("Authorization", ""))
+        if self._fault("GET"):
+            return
         url = urlparse(self.path)
         query = parse_qs(url.query)
         base = self.api.repo_path
+        if url.path == "/user":
+            return self._send(200, self.api.user(self.api.account))
         if url.path == base:
             return self._send(200, self.api.repo_json())
         if url.path == f"{base}/issues":
@@ -165,6 +213,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:  # noqa: N802
         self.api.requests.append(("POST", self.path))
+        if self._fault("POST"):
+            return
         base = self.api.repo_path
         match = re.fullmatch(rf"{base}/issues/(\d+)/(comments|labels)", urlparse(self.path).path)
         if not match or int(match.group(1)) not in self.api.issues:
@@ -173,18 +223,7 @@ class _Handler(BaseHTTPRequestHandler):
         data = self._json_body()
         if match.group(2) == "comments":
             assert isinstance(data, dict)
-            comment = {
-                "id": 5000 + sum(len(i.comments) for i in self.api.issues.values()),
-                "body": data["body"],
-                "user": self.api.user("rayzani-bot"),
-                "created_at": "2026-11-23T08:00:00Z",
-                "updated_at": "2026-11-23T08:00:00Z",
-                "url": f"{self.api.url}{base}/issues/comments/1",
-                "html_url": f"https://github.com/{self.api.owner}/{self.api.name}/issues/{issue.number}#c",
-                "issue_url": f"{self.api.url}{base}/issues/{issue.number}",
-            }
-            issue.comments.append(comment)
-            return self._send(201, comment)
+            return self._send(201, self.api.comment(issue.number, data["body"], self.api.account))
         # GitHub takes either a bare list of names or {"labels": [...]}; PyGithub sends the list.
         for name in data if isinstance(data, list) else data.get("labels", []):
             if name not in issue.labels:

@@ -13,8 +13,10 @@ from conftest import rayzani as cli
 
 from rayzani.builder import load_project
 from rayzani.intake.pull_request import split_diff
+from rayzani.model import MAX_COMMENT_CHARS
 
 DRAFT = "content/drafts/sample/index.fa.md"
+PR_URL = "https://github.com/example/portal/pull/7"
 
 
 def git(root: Path, *args: str) -> str:
@@ -107,3 +109,32 @@ def test_the_repository_has_a_pull_request_template_and_proposals_workflow():
     assert "content/drafts/" in template and "index.fa.md" in template
     workflow = (REPO / ".github" / "workflows" / "proposals.yml").read_text(encoding="utf-8")
     assert "rayzani intake pull-request" in workflow
+
+
+def test_a_proposal_longer_than_a_comment_is_recorded_cut_with_a_note(repo):
+    long_text = "\n".join(f"سطر {n} از متن تازه ماده دو، با شرح کامل تکلیف واحد حقوقی." for n in range(600))
+    event = propose(repo, lambda: repo.edit(DRAFT, "متن ماده دو.", long_text))
+    diff = git(repo.root, "diff", "main...proposal", "--", "content/drafts")
+    assert len(diff) > MAX_COMMENT_CHARS  # the guard alone would refuse it: no record at all
+    assert cli(["--root", str(repo.root), "intake", "pull-request", "--event", str(event)]) == 0
+    body = records(repo)["pr-7"]["body"]
+    assert len(body) <= MAX_COMMENT_CHARS
+    shown = body.split("```diff\n")[1].split("\n```")[0].splitlines()
+    assert shown and all(line in diff.splitlines() for line in shown)
+    left_out = len(diff.splitlines()) - len(shown)
+    assert body.rstrip().endswith(f"({left_out} more lines of the change: {PR_URL})")
+    assert load_project(repo.root).problems == []
+
+
+def test_a_proposal_that_cannot_be_recorded_gets_a_reply_saying_why(repo, tmp_path):
+    event = propose(repo, lambda: repo.edit(DRAFT, "متن ماده دو.", "متن ماده دو، تازه."))
+    data = json.loads(event.read_text(encoding="utf-8"))
+    data["pull_request"]["created_at"] = "2026-10-01T10:00:00Z"  # before the consultation opened
+    event.write_text(json.dumps(data), encoding="utf-8")
+    reply = tmp_path / "reply.md"
+    command = ["--root", str(repo.root), "intake", "pull-request", "--event", str(event)]
+    assert cli([*command, "--reply", str(reply)]) == 0
+    assert "pr-7" not in records(repo)
+    text = reply.read_text(encoding="utf-8")
+    assert "2026-11-01" in text and "close and reopen the pull request" in text
+    assert "دوباره باز کنید" in text  # and in Persian

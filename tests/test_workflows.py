@@ -6,6 +6,7 @@ import json
 import re
 import shutil
 import subprocess
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -124,3 +125,77 @@ def test_publish_workflow_deploys_main_only_with_least_privilege():
     runs = " ".join(step.get("run", "") for step in build["steps"])
     assert "rayzani validate" in runs and "rayzani build" in runs and "--date" in runs
     assert "concurrency" in data
+
+
+def _steps(path: Path):
+    """(job name, job, step) of every step of a workflow."""
+    for name, job in _load(path)["jobs"].items():
+        for step in job.get("steps", []):
+            yield name, job, step
+
+
+def _secret_env(step: dict, name: str) -> bool:
+    return f"secrets.{name}" in str((step.get("env") or {}).get(name, ""))
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_every_rayzani_step_gets_the_portals_secrets(path):
+    """A portal that removed the demo secrets (as the README says) still validates in CI."""
+    for job, _, step in _steps(path):
+        run = step.get("run", "")
+        if re.search(r"\brayzani (validate|build|intake)\b", run):
+            assert _secret_env(step, "RAYZANI_CERTIFICATE_SECRET"), f"{path.name} {job}: {step.get('name')}"
+        if "rayzani intake" in run:  # participant ids are made with it
+            assert _secret_env(step, "RAYZANI_ID_SECRET"), f"{path.name} {job}: {step.get('name')}"
+
+
+def test_proposals_have_their_own_concurrency_group_per_pull_request():
+    intake = _load(REPO / ".github" / "workflows" / "intake.yml")["concurrency"]
+    proposals = _load(REPO / ".github" / "workflows" / "proposals.yml")["concurrency"]
+    # One group shared with issue intake let the next issue event drop a waiting proposal run.
+    assert proposals["group"] != intake["group"]
+    assert "github.event.pull_request.number" in proposals["group"]
+    assert proposals["cancel-in-progress"] is False
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_jobs_holding_secrets_install_only_packages_pinned_by_hash(path):
+    for name, job in _load(path)["jobs"].items():
+        text = yaml.safe_dump(job)
+        if "secrets." not in text and "github.token" not in text:
+            continue
+        for step in job.get("steps", []):
+            for line in step.get("run", "").splitlines():
+                if "pip install" in line:
+                    pinned = "--require-hashes -r .github/requirements.txt" in line
+                    assert pinned or "--no-deps" in line, f"{path.name} {name}: {line.strip()}"
+                    assert "--no-deps" not in line or "--no-build-isolation" in line, line
+
+
+def test_the_pinned_requirements_have_hashes_and_say_how_to_regenerate_them():
+    text = (REPO / ".github" / "requirements.txt").read_text(encoding="utf-8")
+    assert "piptools compile --generate-hashes" in text.split("\n\n")[0]  # the header
+    assert "with Python 3.12" in text  # the version the workflows set up
+    pins = re.findall(r"^([a-z0-9._-]+)==\S+ \\\n((?:    --hash=sha256:[0-9a-f]{64}.*\n)+)", text, re.M)
+    names = {name for name, _ in pins}
+    listed = set(re.findall(r"^([a-z0-9._-]+)==", text, re.M))
+    assert listed == names, f"pinned without a hash: {sorted(listed - names)}"
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    wanted = {
+        re.split(r"[<>=!~\[; ]", spec, maxsplit=1)[0].lower().replace("_", "-")
+        for spec in project["project"]["dependencies"] + project["build-system"]["requires"]
+    }
+    assert wanted <= names, f"not pinned: {sorted(wanted - names)}"  # setuptools builds Rayzani
+
+
+def test_the_intake_workflow_keeps_unmerged_records_and_pushes_with_a_lease():
+    record = _load(REPO / ".github" / "workflows" / "intake.yml")["jobs"]["record"]
+    runs = [step.get("run", "") for step in record["steps"]]
+    order = [
+        next(i for i, run in enumerate(runs) if needle in run)
+        for needle in ("records_branch prepare", "rayzani intake github", "records_branch publish")
+    ]
+    assert order == sorted(order), "prepare, then intake, then publish"
+    assert not any("git push" in run for run in runs), "the branch is pushed only with the lease"
+    checkout = next(s for s in record["steps"] if str(s.get("uses", "")).startswith("actions/checkout@"))
+    assert checkout["with"]["fetch-depth"] == 0  # telling unmerged from removed needs main's history

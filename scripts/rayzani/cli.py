@@ -179,6 +179,10 @@ def _intake_parser(commands: argparse._SubParsersAction) -> None:
         default=1.0,
         help="seconds between replies (GitHub's advice against secondary rate limits)",
     )
+    github.add_argument(
+        "--account",
+        help="login intake writes as, whose markers alone count (default: the token's user, GET /user)",
+    )
     form = channels.add_parser("form", help="import a web-form export (CSV or JSON)")
     form.add_argument("export", type=Path, help="the export file, .csv or .json")
     form.add_argument("--mapping", type=Path, help="column mapping file (see docs/reference.md)")
@@ -191,6 +195,7 @@ def _intake_parser(commands: argparse._SubParsersAction) -> None:
         help="the forge's event file for the pull request (GITHUB_EVENT_PATH)",
     )
     pull.add_argument("--diff", type=Path, help="the PR's unified diff (default: git diff base...head)")
+    pull.add_argument("--reply", type=Path, help="write the reply to post on the PR here when it is refused")
     intake.set_defaults(run=cmd_intake)
 
 

@@ -6,16 +6,23 @@ import argparse
 import os
 import sys
 from collections import Counter
+from typing import TYPE_CHECKING
 
 from rayzani.builder import load_project
 from rayzani.intake.forge import Forge
 from rayzani.intake.form_export import ExportError, import_export, load_mapping
 from rayzani.intake.issue_form import load_forms
+from rayzani.intake.lock import LockTimeout, intake_lock
 from rayzani.intake.records import Outcome, RecordWriter
-from rayzani.intake.replies import rejection_text
+from rayzani.intake.replies import rejected_reply, rejection_text
 from rayzani.settings import read_mkdocs_config
 
+if TYPE_CHECKING:
+    from github import GithubException
+
 PROGRESS_EVERY = 100
+# A run waits this long for another one to finish (a workflow job's timeout is 30 minutes).
+LOCK_WAIT_SECONDS = 20 * 60
 
 
 def _writer(args: argparse.Namespace) -> RecordWriter | None:
@@ -36,16 +43,33 @@ def _summary(outcomes: list[tuple[str, Outcome]]) -> None:
     for where, outcome in outcomes:
         if outcome.status == "rejected" and outcome.rejection:
             print(f"rejected {where}: {rejection_text(outcome.rejection, 'en')}")
+        elif outcome.status == "missing":
+            print(
+                f"missing {where}: recorded by an earlier run (intake's reply is on it), but its record "
+                "is not in submissions/; not recorded again from its current text: restore the record "
+                "from the records branch's history"
+            )
     edited = sum(1 for _, o in outcomes if o.edited)
     late = sum(1 for _, o in outcomes if o.status == "new" and o.late)
     redacted = sum(1 for _, o in outcomes if o.status == "new" and o.redactions)
     print(
         f"{counts['new']} new, {counts['duplicate']} duplicate ({edited} edited since recorded), "
         f"{counts['rejected']} rejected; {late} late, {redacted} redacted."
+        + (f" {counts['missing']} recorded before but missing here." if counts["missing"] else "")
     )
 
 
 def run_intake(args: argparse.Namespace) -> int:
+    try:
+        with intake_lock(args.root, LOCK_WAIT_SECONDS):
+            return _run_locked(args)
+    except LockTimeout as error:
+        print(f"Stopped without recording: {error}.", file=sys.stderr)
+        return 1
+
+
+def _run_locked(args: argparse.Namespace) -> int:
+    # The records are loaded under the lock: a run that waited sees what the other one wrote.
     writer = _writer(args)
     if writer is None:
         return 1
@@ -75,6 +99,12 @@ def _pull_request(args: argparse.Namespace, writer: RecordWriter) -> int:
         if outcome.status == "new":
             print(f"recorded {outcome.path.relative_to(args.root) if outcome.path else outcome.record_id}")
     _summary([(f"pull request #{pr.number}", o) for o in outcomes])
+    refused = [o.rejection for o in outcomes if o.status == "rejected" and o.rejection]
+    if refused and args.reply:
+        # The workflow posts this on the pull request: a proposal is never dropped unanswered.
+        reply = "\n".join(rejected_reply(r, "intake_fix_proposal") for r in refused)
+        args.reply.write_text(reply, encoding="utf-8")
+        print(f"The reply saying why is in {args.reply}.")
     return 0
 
 
@@ -99,19 +129,35 @@ def _form(args: argparse.Namespace, writer: RecordWriter) -> int:
 def _github(args: argparse.Namespace, writer: RecordWriter) -> int:
     from github import GithubException
 
-    from rayzani.intake.github_forge import GitHubForge
+    from rayzani.intake.github_forge import ACTIONS_BOT, GitHubForge
 
     try:
-        return _github_run(
-            args,
-            writer,
-            GitHubForge(args.repo, os.environ.get("GITHUB_TOKEN"), args.api_url, args.write_pause),
+        forge = GitHubForge(
+            args.repo, os.environ.get("GITHUB_TOKEN"), args.api_url, args.write_pause, args.account
         )
     except GithubException as error:
-        # Records written before the failure stay; the next run continues from them.
-        message = error.data.get("message") if isinstance(error.data, dict) else error.data
-        print(f"GitHub answered {error.status}: {message} ({args.api_url}, {args.repo})", file=sys.stderr)
+        return _github_failed(args, error)
+    try:
+        account = forge.account  # only markers this account wrote count as "already said"
+    except GithubException as error:
+        print(
+            f"Cannot tell which account intake writes as (GET /user answered {error.status}); "
+            f"a workflow's GITHUB_TOKEN cannot read it: pass --account {ACTIONS_BOT}.",
+            file=sys.stderr,
+        )
         return 1
+    print(f"Writing as {account}.", file=sys.stderr)
+    try:
+        return _github_run(args, writer, forge)
+    except GithubException as error:
+        return _github_failed(args, error)
+
+
+def _github_failed(args: argparse.Namespace, error: GithubException) -> int:
+    # Records written before the failure stay; the next run continues from them.
+    message = error.data.get("message") if isinstance(error.data, dict) else error.data
+    print(f"GitHub answered {error.status}: {message} ({args.api_url}, {args.repo})", file=sys.stderr)
+    return 1
 
 
 def _github_run(args: argparse.Namespace, writer: RecordWriter, forge: Forge) -> int:

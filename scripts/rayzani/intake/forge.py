@@ -20,18 +20,35 @@ class FormIssue:
     labels: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class IssueComment:
+    """A comment on an issue and the login of who wrote it."""
+
+    author: str
+    body: str
+
+
+class ForgeError(Exception):
+    """A forge request that failed in a way intake can carry on from (e.g. adding a label)."""
+
+
 class Forge(Protocol):
     """What intake does on a forge. Adapters: `github_forge.GitHubForge` (Forgejo/Gitea next)."""
 
     repo: str  # owner/name
     kind: str  # "github", "forgejo"...: the prefix of record sources (github:owner/name#12)
 
+    @property
+    def account(self) -> str:
+        """The login intake writes as (the authenticated user): only its markers count."""
+        ...
+
     def form_issues(self, label: str, since: dt.datetime | None = None) -> Iterator[FormIssue]:
         """Open issues carrying `label` (the form adds it), updated since the cursor if given."""
         ...
 
-    def comments(self, number: int) -> list[str]:
-        """The bodies of the issue's comments, oldest first."""
+    def comments(self, number: int) -> list[IssueComment]:
+        """The issue's comments with their authors, oldest first."""
         ...
 
     def reply(self, number: int, text: str) -> None:
@@ -39,7 +56,7 @@ class Forge(Protocol):
         ...
 
     def add_label(self, number: int, label: str) -> None:
-        """Add a label to the issue (creating the label on the repository if needed)."""
+        """Add a label to the issue (creating it on the repository if needed); ForgeError if refused."""
         ...
 
 
@@ -49,4 +66,10 @@ def marker(kind: str, value: str = "") -> str:
 
 
 def has_marker(forge: Forge, number: int, tag: str) -> bool:
-    return any(tag in body for body in forge.comments(number))
+    """Whether intake's own account already wrote `tag` on the issue.
+
+    Anyone can post an invisible `<!-- rayzani:… -->` comment; counting it would let a stranger
+    stop a reply or a decision notice. Only comments by the account intake writes as count.
+    """
+    account = forge.account.casefold()  # logins are case-insensitive
+    return any(c.author.casefold() == account and tag in c.body for c in forge.comments(number))

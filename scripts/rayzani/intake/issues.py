@@ -1,16 +1,20 @@
 """Issue-form intake: each issue made from a form (a comment, an idea, a vote) becomes one record.
 
-Replies are idempotent: intake labels a recorded issue `recorded` and replies only to issues
-without that label; a rejection or an ignored edit is answered once per version of the text
-(a marker with the text's hash sits in the reply).
+Replies are posted at most once. What says "replied" is intake's own marker in a comment written
+by intake's own account (a stranger's copy of the marker counts for nothing); the `recorded`
+label is a convenience, added after the reply and retried on its own when adding it failed. A
+rejection or an ignored edit is answered once per version of the text (the marker holds the
+text's hash). An issue that carries intake's recorded reply but whose record is not in this
+checkout is never derived again from its current text: it is reported as missing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Callable
 
-from rayzani.intake.forge import Forge, FormIssue, has_marker, marker
+from rayzani.intake.forge import Forge, ForgeError, FormIssue, has_marker, marker
 from rayzani.intake.guard import text_hash
 from rayzani.intake.issue_form import FormMismatch, IssueForm, option_value, parse_issue_body
 from rayzani.intake.records import Incoming, Outcome, RecordWriter, Rejection
@@ -18,6 +22,8 @@ from rayzani.intake.replies import edit_ignored_reply, recorded_reply, rejected_
 
 RECORDED = "recorded"
 NEEDS_CHANGES = "needs-changes"
+# An issue intake recorded before whose record this checkout lacks (not Outcome's own statuses).
+MISSING = "missing"
 _ID_PREFIX = {"github": "gh", "forgejo": "fj", "gitea": "gt"}
 
 
@@ -72,36 +78,58 @@ def intake_issues(
             if issue.number in seen:
                 continue
             seen.add(issue.number)
-            incoming, rejection = incoming_from_issue(forge, form, issue)
-            if rejection is None or incoming.source in writer.recorded:
-                # A recorded issue stays recorded, however it is edited afterwards.
-                outcome = writer.record(incoming)
-            else:
-                outcome = Outcome("rejected", incoming, rejection=rejection)
-            _answer(forge, writer, issue, outcome)
+            outcome = _outcome(forge, writer, form, issue)
+            if outcome.status != MISSING:
+                _answer(forge, writer, issue, outcome)
             outcomes.append(outcome)
             if progress:
                 progress(outcome)
     return outcomes
 
 
+def _outcome(forge: Forge, writer: RecordWriter, form: IssueForm, issue: FormIssue) -> Outcome:
+    incoming, rejection = incoming_from_issue(forge, form, issue)
+    if incoming.source in writer.recorded:
+        # A recorded issue stays recorded, however it is edited afterwards.
+        return writer.record(incoming)
+    if _recorded_before(forge, issue):
+        # Its record was written by an earlier run and is not here (a records branch lost or
+        # closed unmerged): deriving it again would record today's text, not what was received.
+        return Outcome(MISSING, incoming)
+    if rejection is not None:
+        return Outcome("rejected", incoming, rejection=rejection)
+    return writer.record(incoming)
+
+
+def _recorded_before(forge: Forge, issue: FormIssue) -> bool:
+    return RECORDED in issue.labels or has_marker(forge, issue.number, marker(RECORDED))
+
+
+def _label(forge: Forge, issue: FormIssue, label: str) -> None:
+    """Labels only help people sort issues: a failure is reported and retried by the next run."""
+    if label in issue.labels:
+        return
+    try:
+        forge.add_label(issue.number, label)
+    except ForgeError as error:
+        print(f"{error}; the next run adds the label again", file=sys.stderr)
+
+
 def _answer(forge: Forge, writer: RecordWriter, issue: FormIssue, outcome: Outcome) -> None:
     number = issue.number
+    link = writer.permalink(outcome.incoming.source)
     if outcome.status == "new" or (outcome.status == "duplicate" and RECORDED not in issue.labels):
-        if RECORDED not in issue.labels:
-            forge.reply(
-                number,
-                recorded_reply(outcome, writer.permalink(outcome.incoming.source)) + marker("recorded"),
-            )
-            forge.add_label(number, RECORDED)
+        # The label is added only after the reply, so without it the marker decides.
+        if outcome.status == "new" or not has_marker(forge, number, marker(RECORDED)):
+            forge.reply(number, recorded_reply(outcome, link) + marker(RECORDED))
+        _label(forge, issue, RECORDED)
     elif outcome.status == "duplicate" and outcome.edited:
         tag = marker("edit-ignored", outcome.text_sha256 or "")
         if not has_marker(forge, number, tag):
-            forge.reply(number, edit_ignored_reply(outcome, writer.permalink(outcome.incoming.source)) + tag)
+            forge.reply(number, edit_ignored_reply(outcome, link) + tag)
     elif outcome.status == "rejected":
         # One answer per version of the issue: an edit that is still wrong is answered again.
         tag = marker("rejected", text_hash(issue.body))
         if not has_marker(forge, number, tag):
             forge.reply(number, rejected_reply(outcome.rejection) + tag)  # type: ignore[arg-type]
-        if NEEDS_CHANGES not in issue.labels:
-            forge.add_label(number, NEEDS_CHANGES)
+        _label(forge, issue, NEEDS_CHANGES)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rayzani.intake.records import Incoming, Outcome, RecordWriter, record_id
-from rayzani.model import Draft
+from rayzani.model import MAX_COMMENT_CHARS, Draft
 from rayzani.text import normalise
 
 # content/drafts/<slug>/index.<lang>.md: the current text, the only file a proposal changes.
@@ -28,6 +28,9 @@ _HEADING = re.compile(r"^##\s+(?P<text>.+?)\s*$")
 _PIN = re.compile(r"\s*\{#[A-Za-z0-9][A-Za-z0-9_-]*\}\s*$")
 # A diff longer than this is cut in the record (the full change stays on the pull request).
 MAX_DIFF_LINES = 400
+# Room kept for the notes that say what was cut, and a cap on the title (GitHub allows 256).
+_NOTE_ROOM = 400
+_MAX_TITLE = 300
 
 
 @dataclass(frozen=True)
@@ -141,13 +144,30 @@ def articles_touched(draft: Draft, base_text: str, lang: str, old_lines: list[in
     return touched
 
 
-def proposal_body(pr: PullRequest, diff: str) -> str:
+def proposal_body(pr: PullRequest, diff: str, limit: int = MAX_COMMENT_CHARS) -> str:
+    """The proposal as a comment: title, description and diff, cut to fit `limit` characters.
+
+    A comment over the limit is refused by the guard, which would leave a large proposal with
+    no record at all: the description and the diff are cut instead, each with a note naming
+    what was left out and where the whole change is (the pull request).
+    """
+    title = pr.title.strip()[:_MAX_TITLE]
+    description = pr.body.strip()
+    room = limit - len(title) - _NOTE_ROOM
+    if len(description) > room // 2:  # the description may take half; the diff has the rest
+        left = len(description) - room // 2
+        description = f"{description[: room // 2].rstrip()} … ({left} more characters: {pr.url})"
     lines = diff.rstrip("\n").splitlines()
-    cut = len(lines) > MAX_DIFF_LINES
-    shown = "\n".join(lines[:MAX_DIFF_LINES])
-    parts = [pr.title.strip(), pr.body.strip(), f"```diff\n{shown}\n```"]
-    if cut:
-        parts.append(f"({len(lines) - MAX_DIFF_LINES} more lines: {pr.url})")
+    budget = limit - len(title) - len(description) - _NOTE_ROOM
+    shown: list[str] = []
+    for line in lines[:MAX_DIFF_LINES]:
+        budget -= len(line) + 1
+        if budget < 0:
+            break
+        shown.append(line)
+    parts = [title, description, "```diff\n" + "\n".join(shown) + "\n```"]
+    if len(shown) < len(lines):
+        parts.append(f"({len(lines) - len(shown)} more lines of the change: {pr.url})")
     return "\n\n".join(p for p in parts if p)
 
 

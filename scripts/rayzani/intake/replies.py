@@ -47,10 +47,9 @@ def rejection_text(rejection: Rejection, lang: str) -> str:
     )
 
 
-def rejected_reply(rejection: Rejection) -> str:
-    return (
-        "\n\n".join(rejection_text(rejection, lang) for lang in LANGS) + "\n\n" + _both("intake_fix") + "\n\n"
-    )
+def rejected_reply(rejection: Rejection, fix: str = "intake_fix") -> str:
+    """Why a comment was refused, in both languages, and what to do (`fix`: a message key)."""
+    return "\n\n".join(rejection_text(rejection, lang) for lang in LANGS) + "\n\n" + _both(fix) + "\n\n"
 
 
 def decision_reply(record: Submission, permalink: str) -> str:
