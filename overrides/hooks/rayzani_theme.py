@@ -17,6 +17,12 @@ What the YAML configuration cannot say without Python tags:
   (English) one winning, and with the language links of whatever page came last. The
   default language's rendering is kept, with the home pages as language links.
 
+- Page titles and descriptions are text. The generator writes them into the front matter as
+  plain text; Material and MkDocs print `page.meta.title`, `page.title` and
+  `page.meta.description` into `<title>`, the header, meta tags and the search index without
+  escaping (their templates do not autoescape). They are escaped here, once, as Markup: a
+  participant's name in a title stays text everywhere, and `| e` leaves it as it is.
+
 - Framed pages (`rayzani.framing`): after each language is built, the discussion pages that
   Rayzani rendered itself are set into the frame MkDocs built for them.
 
@@ -31,7 +37,9 @@ import re
 from pathlib import Path
 
 from markdown.extensions.toc import slugify_unicode
+from markupsafe import Markup, escape
 from mkdocs.plugins import event_priority
+from mkdocs.structure.pages import Page
 
 SEARCH_WORKER = "assets/javascripts/workers/rayzani-search.js"
 PERMALINK_TITLES = {"fa": "پیوند ثابت به این بخش", "en": "Permanent link"}
@@ -43,6 +51,8 @@ _BLOCK_BOUNDARY = re.compile(
 )
 _LANG = re.compile(r"\slang=\"[^\"]*\"")
 _BODY_DIR = re.compile(r"<body\b[^>]*?\sdir=\"(rtl|ltr)\"", re.IGNORECASE)
+# Front-matter fields that hold text the theme prints as HTML.
+TEXT_FIELDS = ("title", "description")
 
 
 @event_priority(-200)  # after mkdocs-static-i18n (-100) has set this build's theme.language
@@ -81,8 +91,20 @@ def add_html_dir(html: str) -> str:
     return f"{html[:start]}<html{attributes}>{html[end:]}"
 
 
-@event_priority(100)  # before the search plugin indexes page.content (on_page_context)
+def escape_text_fields(page: Page) -> None:
+    """Turn the page's title and description (plain text) into escaped HTML, exactly once."""
+    title = page.meta.get("title", page.title)
+    if title is not None:
+        page.meta["title"] = title
+    for field in TEXT_FIELDS:
+        value = page.meta.get(field)
+        if value is not None and not isinstance(value, Markup):
+            page.meta[field] = escape(str(value))
+
+
+@event_priority(100)  # before the search plugin indexes page.content and title (on_page_context)
 def on_page_content(html, page, config, files):
+    escape_text_fields(page)
     return separate_blocks(html)
 
 

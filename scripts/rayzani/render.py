@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -50,6 +52,25 @@ def isolate(value: str) -> Markup:
     return Markup("<bdi>{}</bdi>").format(value)
 
 
+# What PyYAML refuses, or reads as a line break, in a double-quoted scalar: written as \u escapes.
+_YAML_UNSAFE = re.compile(
+    "[^\x09\x0a\x0d\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
+
+
+def meta_text(value: object) -> Markup:
+    """A front-matter `title:` or `description:` as a quoted YAML scalar holding plain text.
+
+    Front matter is text, never HTML or Markdown: the theme hook escapes it once for every
+    place the theme prints it. Interface text (Markup, with escaped values) is turned back
+    into the text it shows; anything else is text already. Astral characters stay as they
+    are (PyYAML would read JSON's surrogate-pair escapes as two broken characters).
+    """
+    text = value.striptags() if isinstance(value, Markup) else " ".join(str(value).split())
+    quoted = json.dumps(text, ensure_ascii=False)
+    return Markup(_YAML_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted))
+
+
 @cache
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
@@ -60,6 +81,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["meta_text"] = meta_text
     return env
 
 
