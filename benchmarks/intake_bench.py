@@ -46,10 +46,8 @@ def main() -> None:
     options.add_argument("--issues", type=int, default=300)
     wanted = options.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
+        # The small portal is a copy of the example at its address: its demo keys validate there.
         portal = Repo(Path(tmp) / "portal")
-        (portal.root / "mkdocs.yml").write_text(
-            "site_name: bench\nsite_url: https://example.org/\nextra:\n  rayzani:\n    min_comment_days: 30\n"
-        )
         export = portal.root / "export.csv"
         with export.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.DictWriter(handle, fieldnames=COLUMNS)

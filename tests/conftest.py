@@ -17,6 +17,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "scripts"))
 
 from rayzani.cli import main as rayzani  # noqa: E402
+from rayzani.portal_secrets import EXAMPLE_SITE_URL  # noqa: E402
 
 BUILD_DATE = "2026-11-23"
 CLOSED_DATE = "2026-12-20"  # the example closes 2026-12-15; its report is published 2026-12-18
@@ -86,7 +87,12 @@ class Repo:
         self.root = root
         (root / "keys").mkdir(parents=True)
         shutil.copy(REPO / "keys" / "portal.pub", root / "keys" / "portal.pub")
-        (root / "mkdocs.yml").write_text("site_name: test\nextra:\n  rayzani:\n    min_comment_days: 30\n")
+        shutil.copy(REPO / "keys" / "demo-id-secret.txt", root / "keys" / "demo-id-secret.txt")
+        # A copy of the example, at its address: the demo key and secrets are allowed there only.
+        (root / "mkdocs.yml").write_text(
+            f"site_name: test\nsite_url: {EXAMPLE_SITE_URL}\nextra:\n  rayzani:\n    min_comment_days: 30\n"
+            "    id_secret_file: keys/demo-id-secret.txt\n"
+        )
         self.write("content/drafts/sample/index.fa.md", DRAFT_FA)
         self.write("submissions/sample/c1.yml", RECORD)
         self.write(

@@ -142,7 +142,9 @@ def test_hostile_issue_gives_an_inert_redacted_record(portal, github):
     assert "sara.ahmadi@example.org" not in record["body"] and "345 6789" not in record["body"]
     assert "\u202e" not in record["body"] and "\u202c" not in record["body"]
     assert record["redactions"] == ["email", "phone"]
-    assert record["text_sha256"] == hashlib.sha256(HOSTILE.encode()).hexdigest()
+    # The hash is of the text as recorded: the raw one would confirm a guess of the redacted number.
+    assert record["text_sha256"] == hashlib.sha256(record["body"].encode()).hexdigest()
+    assert record["text_sha256"] != hashlib.sha256(HOSTILE.encode()).hexdigest()
     assert "email address, phone number" in github.replies(2)[-1]  # the participant learns what was removed
     assert "نشانی رایانامه، شماره تلفن" in github.replies(2)[-1]
 

@@ -13,6 +13,7 @@ from conftest import REPO, Repo
 from conftest import rayzani as run_rayzani
 from disclosure_attack import disclosed
 
+from rayzani.portal_secrets import EXAMPLE_SITE_URL
 from rayzani.sealing import read_public_key, seal
 from rayzani.settings import Settings
 
@@ -49,7 +50,7 @@ def comment(
 
 def configure(repo: Repo, private_key: bool = True) -> None:
     """A buildable mkdocs.yml; with the demo private key, so that the build can count."""
-    config = "site_name: test\ndocs_dir: build/docs\n"
+    config = f"site_name: test\nsite_url: {EXAMPLE_SITE_URL}\ndocs_dir: build/docs\n"
     if private_key:
         shutil.copy(REPO / "keys" / "demo-private.key", repo.root / "keys" / "demo-private.key")
         config += "extra:\n  rayzani:\n    private_key_file: keys/demo-private.key\n"

@@ -20,6 +20,7 @@ from rayzani.framing import Framed, frame_pages, framed_dir, framed_path
 from rayzani.generate import generate, generate_files
 from rayzani.loader import load_portal, read_yaml_or_problem
 from rayzani.model import Portal
+from rayzani.portal_secrets import demo_secret_problems
 from rayzani.problems import Problem, ValidationFailed
 from rayzani.render_cache import RenderCache
 from rayzani.settings import Settings, load_settings, read_mkdocs_config
@@ -56,7 +57,11 @@ def _certificate_problems(root: Path, settings: Settings) -> list[Problem]:
 
 def load_project(root: Path, today: dt.date | None = None) -> Project:
     """The repository as it stands on `today` (default: the real today)."""
-    settings, problems = load_settings(root / "mkdocs.yml")
+    config = root / "mkdocs.yml"
+    settings, problems = load_settings(config)
+    if config.is_file():
+        site_url = str(read_mkdocs_config(config).get("site_url") or "")
+        problems += demo_secret_problems(root, config, settings, site_url)
     portal, content_problems = load_portal(root, settings, today)
     content_problems += _certificate_problems(root, settings)
     return Project(root, settings, portal, problems + content_problems)

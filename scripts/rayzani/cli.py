@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import secrets
 import sys
 import time
 from pathlib import Path
@@ -145,8 +146,14 @@ def cmd_keygen(args: argparse.Namespace) -> int:
     target.parent.mkdir(exist_ok=True)
     target.write_text(public + "\n")
     print(f"Wrote the public key to {target}.")
-    print("Private key (store it as the CI secret RAYZANI_PRIVATE_KEY; it is not saved anywhere):")
-    print(private)
+    # The portal's other secrets are made fresh too: a fork must never keep the example's demo ones.
+    print(
+        "Store each of these as the CI secret it names; they are saved nowhere. Keep a copy of "
+        "RAYZANI_ID_SECRET: participant ids change with it."
+    )
+    print(f"RAYZANI_PRIVATE_KEY={private}")
+    print(f"RAYZANI_CERTIFICATE_SECRET={secrets.token_hex(32)}")
+    print(f"RAYZANI_ID_SECRET={secrets.token_hex(32)}")
     return 0
 
 

@@ -12,11 +12,11 @@ import datetime as dt
 import hashlib
 import hmac
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rayzani.model import Portal, Submission
+from rayzani.portal_secrets import CERTIFICATE_SECRET, read_secret
 from rayzani.problems import Problem
 from rayzani.settings import Settings
 
@@ -103,10 +103,7 @@ class Certificate:
 
 
 def certificate_secret(root: Path, settings: Settings) -> bytes | None:
-    text = os.environ.get(settings.certificate_secret_env, "").strip()
-    if not text and settings.certificate_secret_file and (root / settings.certificate_secret_file).is_file():
-        text = (root / settings.certificate_secret_file).read_text(encoding="utf-8").strip()
-    return text.encode() if text else None
+    return read_secret(root, settings, CERTIFICATE_SECRET)
 
 
 def certificate_code(secret: bytes, target: str, participant: str, record_ids: list[str]) -> str:

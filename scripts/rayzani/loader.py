@@ -249,7 +249,7 @@ SUBMISSION_FIELDS = {
     "late": F(s.boolean, "true or false", required=False),
     "text_sha256": F(
         lambda v: None if isinstance(v, str) and re.fullmatch("[0-9a-f]{64}", v) else "must be 64 hex digits",
-        "the SHA-256 of the text as received, in hex",
+        "the SHA-256 of the body as recorded (after redaction), in hex",
         required=False,
     ),
 }

@@ -117,7 +117,7 @@ VOTE_FIELDS = {
     "sealed": F(s.text, "the base64 sealed box of personal data", required=False),
     "late": F(s.boolean, "true or false", required=False),
     "demo": F(s.boolean, "true or false", required=False),
-    "text_sha256": F(s.text, "the SHA-256 of the option and words as received", required=False),
+    "text_sha256": F(s.text, "the SHA-256 of the option and the words as recorded", required=False),
     # What intake removed from the participant's words (or name) before recording them.
     "redactions": F(
         s.list_of(s.one_of(REDACTION_KINDS)), f"a list of: {', '.join(REDACTION_KINDS)}", required=False

@@ -5,13 +5,13 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from nacl.exceptions import CryptoError
 from nacl.public import PrivateKey, PublicKey, SealedBox
 
+from rayzani.portal_secrets import PRIVATE_KEY, read_secret
 from rayzani.settings import Settings
 
 PERSONAL_FIELDS = ("age_band", "gender", "province", "contact")
@@ -37,9 +37,7 @@ def read_public_key(root: Path, settings: Settings) -> PublicKey:
 
 def read_private_key(root: Path, settings: Settings) -> PrivateKey | None:
     """The private key from the environment, else from the configured file, else None."""
-    text = os.environ.get(settings.private_key_env, "").strip()
-    if not text and settings.private_key_file and (root / settings.private_key_file).is_file():
-        text = (root / settings.private_key_file).read_text().strip()
+    text = read_secret(root, settings, PRIVATE_KEY)
     return PrivateKey(base64.b64decode(text)) if text else None
 
 

@@ -47,6 +47,11 @@ class Settings:
     certificate_secret_env: str = "RAYZANI_CERTIFICATE_SECRET"
     # Secret file used when the variable is unset (the demo secret in the example).
     certificate_secret_file: str = ""
+    # Environment variable holding the secret that keys participant ids (`pid:`) made from an
+    # email or phone number: without it nobody can link an id back to the number.
+    id_secret_env: str = "RAYZANI_ID_SECRET"
+    # Secret file used when the variable is unset (the demo secret in the example).
+    id_secret_file: str = ""
 
 
 def read_mkdocs_config(config_path: Path) -> dict[str, Any]:

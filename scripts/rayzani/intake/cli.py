@@ -13,7 +13,7 @@ from rayzani.intake.forge import Forge
 from rayzani.intake.form_export import ExportError, import_export, load_mapping
 from rayzani.intake.issue_form import load_forms
 from rayzani.intake.lock import LockTimeout, intake_lock
-from rayzani.intake.records import Outcome, RecordWriter
+from rayzani.intake.records import IdSecretMissing, Outcome, RecordWriter
 from rayzani.intake.replies import rejected_reply, rejection_text
 from rayzani.settings import read_mkdocs_config
 
@@ -73,11 +73,16 @@ def _run_locked(args: argparse.Namespace) -> int:
     writer = _writer(args)
     if writer is None:
         return 1
-    if args.channel == "form":
-        return _form(args, writer)
-    if args.channel == "pull-request":
-        return _pull_request(args, writer)
-    return _github(args, writer)
+    try:
+        if args.channel == "form":
+            return _form(args, writer)
+        if args.channel == "pull-request":
+            return _pull_request(args, writer)
+        return _github(args, writer)
+    except IdSecretMissing as missing:
+        # Records written before stay (each is whole); the next run, with the secret, goes on.
+        print(missing, file=sys.stderr)
+        return 2
 
 
 def _pull_request(args: argparse.Namespace, writer: RecordWriter) -> int:

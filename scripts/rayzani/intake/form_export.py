@@ -32,6 +32,7 @@ import codecs
 import csv
 import datetime as dt
 import hashlib
+import hmac
 import io
 import json
 from collections.abc import Callable, Iterator
@@ -40,7 +41,15 @@ from pathlib import Path
 
 import yaml
 
-from rayzani.intake.records import Incoming, Outcome, RecordWriter, Rejection, record_id
+from rayzani.intake.records import (
+    IdSecretMissing,
+    Incoming,
+    Outcome,
+    RecordWriter,
+    Rejection,
+    makes_pid,
+    record_id,
+)
 from rayzani.loader import read_yaml
 from rayzani.model import LANGS
 from rayzani.problems import Problem
@@ -302,7 +311,24 @@ def _repeated_row_ids(path: Path, rows: list[dict[str, str]], mapping: FormMappi
         raise ExportError(path, refusals)
 
 
-def _row_incoming(row: dict[str, str], mapping: FormMapping, default_target: str | None) -> Incoming:
+def _content_reference(content: str, mapping: FormMapping, writer: RecordWriter) -> str:
+    """The reference of a row without a row id: a keyed digest of everything in it.
+
+    The row holds what is sealed or dropped (age band, province, contact, a name without
+    consent), and the reference is published in the record's id and source: an unkeyed digest
+    would let anyone confirm those values by trying the few each can take.
+    """
+    unkeyed = "sha-" + hashlib.sha256(content.encode()).hexdigest()[:12]
+    if f"form:{mapping.form}:{unkeyed}" in writer.recorded:
+        return unkeyed  # recorded before references were keyed: still the same row
+    if writer.id_secret is None:
+        raise IdSecretMissing(writer.settings, "A row without a row id is named by its content")
+    return "sha-" + hmac.new(writer.id_secret, content.encode(), hashlib.sha256).hexdigest()[:12]
+
+
+def _row_incoming(
+    row: dict[str, str], mapping: FormMapping, default_target: str | None, writer: RecordWriter
+) -> Incoming:
     def value(name: str) -> str:
         return _value(row, mapping, name)
 
@@ -311,7 +337,7 @@ def _row_incoming(row: dict[str, str], mapping: FormMapping, default_target: str
         reference = row_id
     else:
         content = json.dumps({f: value(f) for f in FIELDS}, ensure_ascii=False, sort_keys=True)
-        reference = "sha-" + hashlib.sha256(content.encode()).hexdigest()[:12]
+        reference = _content_reference(content, mapping, writer)
     consent = value("publish_name").lower() in _YES
     return Incoming(
         channel="form",
@@ -370,8 +396,10 @@ def import_export(
                     f"{path}: a ballot export needs the column {mapping.columns[name]!r} ({name}); "
                     "map it under `columns:` in the mapping file"
                 )
-    for number, row in enumerate(rows, start=1):
-        incoming = _row_incoming(row, mapping, default_target)
+    incomings = [_row_incoming(row, mapping, default_target, writer) for row in rows]
+    if any(i.author_id and makes_pid(i.author_id) for i in incomings) and writer.id_secret is None:
+        raise IdSecretMissing(writer.settings)  # before any row is recorded, not halfway
+    for number, (row, incoming) in enumerate(zip(rows, incomings, strict=True), start=1):
         if incoming.received is _NO_TIME:
             outcome = Outcome(
                 "rejected",

@@ -27,13 +27,19 @@ class Guarded:
 
     text: str
     redactions: tuple[str, ...]
-    sha256: str
+    sha256: str  # of the body as recorded (`recorded_body`): what `text_sha256` publishes
     problem: str | None = None  # "empty" or "too-long": the comment cannot be recorded
+    raw_sha256: str = ""  # of the text as received: never published, see `RecordWriter`
 
 
-def text_hash(raw: str) -> str:
-    """SHA-256 of the text exactly as received, so that any later change is visible."""
-    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+def text_hash(text: str) -> str:
+    """SHA-256 of a text in UTF-8."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def recorded_body(text: str) -> str:
+    """A guarded text as a record's `body` holds it (multi-line text ends with a newline)."""
+    return text + "\n" if "\n" in text else text
 
 
 def is_national_id(digits: str) -> bool:
@@ -71,14 +77,25 @@ def redact(text: str) -> tuple[str, tuple[str, ...]]:
 def guard_comment(raw: str | None) -> Guarded:
     """Normalise, size-check and redact a comment body."""
     raw = raw or ""
-    digest = text_hash(raw)
+    received = text_hash(raw)
     text = normalise(raw).strip()
     if not text:
-        return Guarded("", (), digest, "empty")
+        return Guarded("", (), text_hash(""), "empty", received)
     if len(text) > MAX_COMMENT_CHARS:
-        return Guarded("", (), digest, "too-long")
+        # Nothing is recorded; the digest only tells versions apart (by length: redacting a
+        # megabyte would take long), and tells nothing of the text.
+        return Guarded("", (), text_hash(f"too-long: {len(text)}"), "too-long", received)
     text, kinds = redact(text)
-    return Guarded(text, kinds, digest)
+    return Guarded(text, kinds, text_hash(recorded_body(text)), None, received)
+
+
+def recorded_hash(raw: str | None) -> str:
+    """The hash a record publishes for this delivered text: of the text after redaction.
+
+    Never the hash of the text as received: that would let anyone confirm a guess of a
+    redacted phone number or email by hashing the text with it put back.
+    """
+    return guard_comment(raw).sha256
 
 
 def guard_short(value: str | None, field: str) -> tuple[str | None, tuple[str, ...], str | None]:

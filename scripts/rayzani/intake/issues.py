@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable
 
 from rayzani.intake.forge import Forge, ForgeError, FormIssue, has_marker, marker
-from rayzani.intake.guard import text_hash
+from rayzani.intake.guard import recorded_hash
 from rayzani.intake.issue_form import FormMismatch, IssueForm, option_value, parse_issue_body
 from rayzani.intake.records import Incoming, Outcome, RecordWriter, Rejection
 from rayzani.intake.replies import edit_ignored_reply, recorded_reply, rejected_reply
@@ -129,7 +129,8 @@ def _answer(forge: Forge, writer: RecordWriter, issue: FormIssue, outcome: Outco
             forge.reply(number, edit_ignored_reply(outcome, link) + tag)
     elif outcome.status == "rejected":
         # One answer per version of the issue: an edit that is still wrong is answered again.
-        tag = marker("rejected", text_hash(issue.body))
+        # The marker stays after an edit, so it hashes the text after redaction, like text_sha256.
+        tag = marker("rejected", recorded_hash(issue.body))
         if not has_marker(forge, number, tag):
             forge.reply(number, rejected_reply(outcome.rejection) + tag)  # type: ignore[arg-type]
         _label(forge, issue, NEEDS_CHANGES)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import os
 import re
 from bisect import bisect_left, insort
@@ -21,7 +22,7 @@ from typing import Any
 import yaml
 from nacl.public import PublicKey
 
-from rayzani.intake.guard import Guarded, guard_comment, guard_short, redact, text_hash
+from rayzani.intake.guard import Guarded, guard_comment, guard_short, recorded_body, redact, text_hash
 from rayzani.model import (
     AGE_BANDS,
     CHANNELS,
@@ -34,6 +35,7 @@ from rayzani.model import (
     Window,
 )
 from rayzani.polls import find_option, option_label
+from rayzani.portal_secrets import ID_SECRET, read_secret
 from rayzani.provinces import PROVINCES
 from rayzani.sealing import PERSONAL_FIELDS, read_public_key, seal
 from rayzani.settings import Settings
@@ -127,21 +129,47 @@ def language_of(text: str) -> str:
     return "fa" if len(_PERSIAN_LETTERS.findall(text)) >= len(_LATIN_LETTERS.findall(text)) else "en"
 
 
-def participant_id(value: str) -> str:
-    """The participant's chosen id, pseudonymised if it is an email or phone number.
+class IdSecretMissing(RuntimeError):
+    """A participant id must be made from an email or phone number, and no secret keys it."""
 
-    A form tool may use the email address as its participant id: it still links one person's
-    comments, but as a hash, so that no contact detail is written in clear.
-    """
+    def __init__(self, settings: Settings, need: str = "A participant id is an email or phone number"):
+        super().__init__(
+            f"{need}, which is recorded only as a keyed hash, "
+            f"and no participant-id secret is configured: set the variable {settings.id_secret_env} "
+            "(extra.rayzani.id_secret_env) or name a file in extra.rayzani.id_secret_file "
+            "(`rayzani keygen` prints a new secret). Nothing more was recorded."
+        )
+
+
+def _contact_id(value: str) -> tuple[str, bool]:
+    """The id in one form, and whether it is an email or phone number (never kept in clear)."""
     value = " ".join(normalise(value).split())
     mobile = _MOBILE.fullmatch(_PHONE_SEPARATORS.sub("", to_ascii_digits(value)))
     if mobile:
         # One person however the number is typed (+98 912..., 0912-..., Persian digits, no 0),
         # or a second vote would count; and a number without its 0 is still not kept in clear.
-        value = "0" + mobile.group(1)
-    if mobile or redact(value)[1]:
-        return "pid:" + hashlib.sha256(value.lower().encode()).hexdigest()[:16]
-    return value
+        return "0" + mobile.group(1), True
+    return value, bool(redact(value)[1])
+
+
+def makes_pid(value: str) -> bool:
+    """Whether this id is recorded as a `pid:` (and so needs the participant-id secret)."""
+    return _contact_id(value)[1]
+
+
+def participant_id(value: str, secret: bytes | None, settings: Settings | None = None) -> str:
+    """The participant's chosen id, pseudonymised if it is an email or phone number.
+
+    A form tool may use the email address as its participant id: it still links one person's
+    comments, but as an HMAC under the portal's participant-id secret. An unkeyed hash would
+    not do: the billion Iranian mobile numbers are hashed and compared in seconds.
+    """
+    value, contact = _contact_id(value)
+    if not contact:
+        return value
+    if not secret:
+        raise IdSecretMissing(settings or Settings())  # never an unkeyed hash instead
+    return "pid:" + hmac.new(secret, value.lower().encode(), hashlib.sha256).hexdigest()[:16]
 
 
 def record_id(prefix: str, reference: str) -> str:
@@ -174,6 +202,7 @@ class RecordWriter:
         self.portal = portal
         self.site_url = site_url.rstrip("/") + "/" if site_url else ""
         self._public_key: PublicKey | None = None
+        self._id_secret: bytes | None = None
         # Comments and votes share one source space: a ballot delivered again is a duplicate too.
         self.recorded: dict[str, Submission | Vote | _Recorded] = {
             r.source: r for records in portal.submissions.values() for r in records
@@ -205,6 +234,13 @@ class RecordWriter:
             self._public_key = read_public_key(self.root, self.settings)
         return self._public_key
 
+    @property
+    def id_secret(self) -> bytes | None:
+        """The participant-id secret, read when first needed (most channels never need it)."""
+        if self._id_secret is None:
+            self._id_secret = read_secret(self.root, self.settings, ID_SECRET)
+        return self._id_secret
+
     def _group(self, target: str, section: str | None) -> str:
         draft = self.portal.drafts.get(target)
         article = draft.article_of(section) if draft else None
@@ -215,7 +251,7 @@ class RecordWriter:
         if incoming.vote is not None:
             return self._record_vote(incoming)
         guarded = guard_comment(incoming.body)
-        duplicate = self._duplicate(incoming, guarded.sha256)
+        duplicate = self._duplicate(incoming, guarded.sha256, guarded.raw_sha256)
         if duplicate is not None:
             return duplicate
         record, rejection, late = self._check(incoming, guarded.problem)
@@ -227,7 +263,7 @@ class RecordWriter:
         redactions = set(guarded.redactions) | set(kinds)
         record.update(
             language=language_of(guarded.text),
-            body=guarded.text + "\n" if "\n" in guarded.text else guarded.text,
+            body=recorded_body(guarded.text),
             author=author,
         )
         self._seal(record, incoming)
@@ -258,17 +294,22 @@ class RecordWriter:
             text_sha256=digest,
         )
 
-    def _duplicate(self, incoming: Incoming, text_sha256: str) -> Outcome | None:
+    def _duplicate(self, incoming: Incoming, text_sha256: str, raw_sha256: str) -> Outcome | None:
         """A second delivery of a recorded source: nothing is written; an edit shows in the digests."""
         known = self.recorded.get(incoming.source)
         if known is None:
             return None
+        recorded = known.text_sha256
+        if recorded == raw_sha256:
+            # Records written before hashes were taken after redaction hold the hash of the text
+            # as received: the same text delivered again is not an edit.
+            recorded = text_sha256
         return Outcome(
             "duplicate",
             incoming,
             record_id=known.id,
             path=known.path,
-            recorded_sha256=known.text_sha256,
+            recorded_sha256=recorded,
             text_sha256=text_sha256,
         )
 
@@ -276,7 +317,7 @@ class RecordWriter:
         """The record's `author`, guarded like the text, with what was redacted from it."""
         author: dict[str, str] = {}
         if incoming.author_id:
-            author["id"] = participant_id(incoming.author_id)
+            author["id"] = self._participant_id(incoming.author_id)
         author["type"] = incoming.author_type or "individual"
         redactions: set[str] = set()
         for key, value in (
@@ -291,6 +332,10 @@ class RecordWriter:
             if clean:
                 author[key] = clean
         return author, tuple(sorted(redactions)), None
+
+    def _participant_id(self, value: str) -> str:
+        # Only an email or a phone number needs the secret: it is read for those alone.
+        return participant_id(value, self.id_secret if makes_pid(value) else None, self.settings)
 
     def _seal(self, record: dict[str, Any], incoming: Incoming) -> None:
         personal = {k: v for k, v in incoming.personal.items() if k in PERSONAL_FIELDS and v}
@@ -313,9 +358,12 @@ class RecordWriter:
     def _record_vote(self, incoming: Incoming) -> Outcome:
         """Check and write one vote in a call's poll, with the same guarantees as a comment."""
         words = guard_comment(incoming.body) if incoming.body and incoming.body.strip() else None
-        # What was delivered: the option and any words, so that an edited re-delivery shows.
-        digest = text_hash(f"{incoming.vote or ''}\n{incoming.body or ''}")
-        duplicate = self._duplicate(incoming, digest)
+        # The option as delivered and the words as recorded (after redaction), so that an edited
+        # re-delivery shows and no redacted value can be confirmed from the published hash.
+        recorded_words = recorded_body(words.text) if words is not None and not words.problem else ""
+        digest = text_hash(f"{incoming.vote or ''}\n{recorded_words}")
+        received = text_hash(f"{incoming.vote or ''}\n{incoming.body or ''}")
+        duplicate = self._duplicate(incoming, digest, received)
         if duplicate is not None:
             return duplicate
         record, rejection, late = self._check_vote(incoming, words)
@@ -328,8 +376,7 @@ class RecordWriter:
         redactions = set(kinds)
         if words is not None and words.text:
             redactions |= set(words.redactions)
-            body = words.text + "\n" if "\n" in words.text else words.text
-            record.update(language=language_of(words.text), body=body)
+            record.update(language=language_of(words.text), body=recorded_body(words.text))
         record["author"] = author
         self._seal(record, incoming)
         return self._write_new(record, incoming, redactions, late, digest)
