@@ -59,7 +59,7 @@ def load_project(root: Path, today: dt.date | None = None) -> Project:
     """The repository as it stands on `today` (default: the real today)."""
     config = root / "mkdocs.yml"
     settings, problems = load_settings(config)
-    if config.is_file():
+    if config.is_file() and not problems:  # a broken mkdocs.yml is reported once, by load_settings
         site_url = str(read_mkdocs_config(config).get("site_url") or "")
         problems += demo_secret_problems(root, config, settings, site_url)
     portal, content_problems = load_portal(root, settings, today)

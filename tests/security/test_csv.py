@@ -17,6 +17,7 @@ from conftest import BUILD_DATE, Repo, rayzani
 from rayzani.builder import load_project
 from rayzani.caches import SHARDS, cache_root, code_digest, read_shards, write_shards
 from rayzani.open_data import CommentLines
+from rayzani.portal_secrets import EXAMPLE_SITE_URL
 
 FORMULA = set("=+-@\uff1d\uff0b\uff0d\uff20")
 # What a participant may write where the open data publishes it (formulas of the OWASP page, and
@@ -61,7 +62,7 @@ def hostile_record(n: int, body: str) -> str:
 
 @pytest.fixture
 def portal(repo: Repo) -> Repo:
-    repo.write("mkdocs.yml", "site_name: test\ndocs_dir: build/docs\n")
+    repo.write("mkdocs.yml", f"site_name: test\nsite_url: {EXAMPLE_SITE_URL}\ndocs_dir: build/docs\n")
     for n, body in enumerate(HOSTILE):
         repo.write(f"submissions/sample/h{n}.yml", hostile_record(n, body))
     return repo
