@@ -23,10 +23,10 @@ from pathlib import Path
 
 import yaml
 
-from rayzani.builder import load_project
+from rayzani.analysis.polls import tally
+from rayzani.build.builder import load_project
 from rayzani.cli import main as rayzani
 from rayzani.model import Author, Vote
-from rayzani.polls import tally
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD_DATE = dt.date(2026, 11, 23)

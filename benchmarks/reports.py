@@ -16,14 +16,14 @@ import sys
 import time
 from pathlib import Path
 
-from rayzani import stats
-from rayzani.builder import load_project
-from rayzani.concerns import near_duplicate_groups
-from rayzani.generate import generate_files
-from rayzani.opened_cache import cache_file
-from rayzani.provinces import PROVINCES
-from rayzani.sealing import read_public_key, seal
-from rayzani.stats import consultation_statistics
+from rayzani.analysis import stats
+from rayzani.analysis.concerns import near_duplicate_groups
+from rayzani.analysis.stats import consultation_statistics
+from rayzani.build.builder import load_project
+from rayzani.cache.opened_cache import cache_file
+from rayzani.model.provinces import PROVINCES
+from rayzani.security.sealing import read_public_key, seal
+from rayzani.site.generate import generate_files
 
 ROOT = Path(__file__).resolve().parent.parent
 CAMPAIGN = "ما خواستار افزایش مهلت نظرخواهی به ۶۰ روز هستیم زیرا سی روز برای بررسی دقیق متن کافی نیست"

@@ -29,10 +29,10 @@ from pathlib import Path
 
 import yaml
 
-from rayzani.builder import load_project, run_builder, write_pages
+from rayzani.build.builder import load_project, run_builder, write_pages
 from rayzani.model import CHANNELS, DECISION_STATUSES, RESPONDENT_TYPES
-from rayzani.provinces import PROVINCES
-from rayzani.sealing import read_public_key, seal
+from rayzani.model.provinces import PROVINCES
+from rayzani.security.sealing import read_public_key, seal
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 23)

@@ -18,12 +18,12 @@ import sys
 import time
 from pathlib import Path
 
-from rayzani.articles import parse_body
-from rayzani.builder import load_project
+from rayzani.analysis.redline import compare
+from rayzani.build.builder import load_project
+from rayzani.load.articles import parse_body
 from rayzani.model import DraftText, Version
-from rayzani.pages import Site
-from rayzani.pages_versions import version_pages
-from rayzani.redline import compare
+from rayzani.site.pages.core import Site
+from rayzani.site.pages.versions import version_pages
 
 ROOT = Path(__file__).resolve().parent.parent
 

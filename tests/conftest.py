@@ -17,7 +17,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "scripts"))
 
 from rayzani.cli import main as rayzani  # noqa: E402
-from rayzani.portal_secrets import EXAMPLE_SITE_URL  # noqa: E402
+from rayzani.security.secrets import EXAMPLE_SITE_URL  # noqa: E402
 
 BUILD_DATE = "2026-11-23"
 CLOSED_DATE = "2026-12-20"  # the example closes 2026-12-15; its report is published 2026-12-18

@@ -1,6 +1,6 @@
 """Article and clause anchors follow the documented rule and survive renumbering when pinned."""
 
-from rayzani.articles import parse_body
+from rayzani.load.articles import parse_body
 
 TEXT = """\
 پیش‌درآمد.

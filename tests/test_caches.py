@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from conftest import BUILD_DATE, RECORD, REPO, Repo
 
-from rayzani import concerns
-from rayzani.builder import load_project, write_pages
-from rayzani.caches import RecordCache, cache_root, code_digest
+from rayzani.analysis import concerns
+from rayzani.build.builder import load_project, write_pages
+from rayzani.cache.store import RecordCache, cache_root, code_digest
 from rayzani.cli import main as rayzani
 from rayzani.model import Author, Decision, Submission
 

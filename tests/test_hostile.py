@@ -20,7 +20,7 @@ from conftest import REPO, Repo, rayzani, today
 from forge_server import FakeGitHub
 from test_intake_github import comment_issue, intake
 
-from rayzani.builder import load_project, write_pages
+from rayzani.build.builder import load_project, write_pages
 
 SCRIPT = "<script>alert(1)</script>"
 ATTACKS = {

@@ -10,8 +10,7 @@ import yaml
 from conftest import REPO, today
 from html_query import element
 
-from rayzani.builder import load_project, write_pages
-from rayzani.incentives import (
+from rayzani.analysis.incentives import (
     REGISTER,
     certificate_code,
     participant_slug,
@@ -19,9 +18,10 @@ from rayzani.incentives import (
     register_entry,
     verify,
 )
-from rayzani.pages import Site
-from rayzani.pages_incentives import Incentives
+from rayzani.build.builder import load_project, write_pages
 from rayzani.settings import DEFAULT_POINTS
+from rayzani.site.pages.core import Site
+from rayzani.site.pages.incentives import Incentives
 
 
 def page(site: Path, url: str) -> str:

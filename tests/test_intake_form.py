@@ -11,9 +11,9 @@ import pytest
 import yaml
 from conftest import REPO, Repo, add_poll, rayzani
 
-from rayzani.builder import load_project
-from rayzani.polls import tally
-from rayzani.sealing import read_private_key, unseal
+from rayzani.analysis.polls import tally
+from rayzani.build.builder import load_project
+from rayzani.security.sealing import read_private_key, unseal
 
 COLUMNS = ["row_id", "submitted_at", "draft", "article", "comment", "display_name", "publish_name",
            "respondent_type", "age_band", "gender", "province", "contact", "participant_id"]  # fmt: skip

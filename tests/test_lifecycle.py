@@ -11,8 +11,8 @@ from conftest import rayzani as cli
 from html_query import element
 from test_site import page
 
-from rayzani.builder import load_project
-from rayzani.generate import generate
+from rayzani.build.builder import load_project
+from rayzani.site.generate import generate
 
 E_PARTICIPATION = "drafts/e-participation/"  # open 2026-11-10 to 2026-12-15
 SEVENTH_PLAN = "calls/seventh-plan-policies/"  # open 2026-10-01 to 2026-11-15

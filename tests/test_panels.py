@@ -10,7 +10,7 @@ import pytest
 from conftest import REPO, today
 from html_query import element
 
-from rayzani.builder import load_project
+from rayzani.build.builder import load_project
 from rayzani.cli import main as rayzani
 
 

@@ -11,7 +11,7 @@ import yaml
 from conftest import REPO, Repo
 from conftest import rayzani as cli
 
-from rayzani.builder import load_project
+from rayzani.build.builder import load_project
 from rayzani.intake.pull_request import split_diff
 from rayzani.model import MAX_COMMENT_CHARS
 

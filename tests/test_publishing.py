@@ -13,9 +13,9 @@ from conftest import rayzani as cli
 from html_query import element
 from test_site import page
 
-from rayzani.builder import load_project
-from rayzani.generate import generate_files
+from rayzani.build.builder import load_project
 from rayzani.settings import read_mkdocs_config
+from rayzani.site.generate import generate_files
 
 SITE_URL = str(read_mkdocs_config(REPO / "mkdocs.yml")["site_url"]).rstrip("/") + "/"
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -6,7 +6,7 @@ import time
 
 from conftest import today
 
-from rayzani.serve import watch
+from rayzani.build.serve import watch
 
 
 def wait_for(condition, seconds: float = 10.0) -> bool:

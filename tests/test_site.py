@@ -10,9 +10,9 @@ import yaml
 from conftest import REPO, today
 from html_query import element, html_tag
 
-from rayzani.builder import load_project
-from rayzani.provinces import PROVINCES
-from rayzani.sealing import read_private_key, unseal
+from rayzani.build.builder import load_project
+from rayzani.model.provinces import PROVINCES
+from rayzani.security.sealing import read_private_key, unseal
 
 PERSIAN_DIGIT = re.compile("[۰-۹]")
 JALALI_DATE = re.compile(

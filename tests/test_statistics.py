@@ -13,8 +13,8 @@ from conftest import REPO, Repo
 from conftest import rayzani as run_rayzani
 from disclosure_attack import disclosed
 
-from rayzani.portal_secrets import EXAMPLE_SITE_URL
-from rayzani.sealing import read_public_key, seal
+from rayzani.security.sealing import read_public_key, seal
+from rayzani.security.secrets import EXAMPLE_SITE_URL
 from rayzani.settings import Settings
 
 CLOSED = "2026-12-05"  # the sample draft's period is 2026-11-01 to 2026-12-01
@@ -264,9 +264,9 @@ def test_the_portal_table_hides_what_a_consultation_table_hides(repo):
 def test_a_new_build_reads_opened_boxes_from_the_encrypted_cache_and_forgets_erased_ones(repo, monkeypatch):
     """What one build opened, the next reads back without opening a box; the file is unreadable
     without the portal's key and holds only the boxes of current records."""
-    from rayzani import stats
-    from rayzani.opened_cache import cache_file, read_opened
-    from rayzani.sealing import read_private_key
+    from rayzani.analysis import stats
+    from rayzani.cache.opened_cache import cache_file, read_opened
+    from rayzani.security.sealing import read_private_key
 
     small_province_portal(repo)
     comment(repo, 97, "نظری با راه تماس.", {"province": "qom", "contact": "secret-person@example.org"})
@@ -292,8 +292,8 @@ def test_a_new_build_reads_opened_boxes_from_the_encrypted_cache_and_forgets_era
 
 
 def test_an_altered_opened_box_cache_is_ignored(repo, monkeypatch):
-    from rayzani import stats
-    from rayzani.opened_cache import cache_file
+    from rayzani.analysis import stats
+    from rayzani.cache.opened_cache import cache_file
 
     small_province_portal(repo)
     first = province_rows(build(repo, CLOSED), "sample")
@@ -308,8 +308,8 @@ def test_an_altered_opened_box_cache_is_ignored(repo, monkeypatch):
 def test_the_timeline_counts_the_comments_of_each_day_and_month(repo):
     import datetime as dt
 
-    from rayzani.builder import load_project
-    from rayzani.stats import consultation_statistics, portal_statistics
+    from rayzani.analysis.stats import consultation_statistics, portal_statistics
+    from rayzani.build.builder import load_project
 
     small_province_portal(repo)
     today = dt.date.fromisoformat(CLOSED)

@@ -5,10 +5,10 @@ import string
 
 from markupsafe import Markup
 
-from rayzani.dates import format_date
-from rayzani.render import messages, translate
-from rayzani.sanitize import render_comment
-from rayzani.text import has_controls, normalise, to_persian_digits
+from rayzani.i18n.dates import format_date
+from rayzani.i18n.text import has_controls, normalise, to_persian_digits
+from rayzani.render.environment import messages, translate
+from rayzani.render.sanitize import render_comment
 
 
 def test_arabic_letters_become_persian_and_controls_go():

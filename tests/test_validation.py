@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rayzani.builder import load_project
+from rayzani.build.builder import load_project
 from rayzani.cli import main as rayzani
 
 

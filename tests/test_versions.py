@@ -9,9 +9,9 @@ from conftest import Repo, today
 from html_query import element
 from test_site import GREGORIAN_DATE, JALALI_DATE, page
 
-from rayzani.builder import load_project
+from rayzani.analysis.redline import compare, word_diff
+from rayzani.build.builder import load_project
 from rayzani.model import Article, DraftText
-from rayzani.redline import compare, word_diff
 
 DRAFT = "drafts/e-participation"
 

@@ -23,7 +23,7 @@ What the YAML configuration cannot say without Python tags:
   escaping (their templates do not autoescape). They are escaped here, once, as Markup: a
   participant's name in a title stays text everywhere, and `| e` leaves it as it is.
 
-- Framed pages (`rayzani.framing`): after each language is built, the discussion pages that
+- Framed pages (`rayzani.build.framing`): after each language is built, the discussion pages that
   Rayzani rendered itself are set into the frame MkDocs built for them.
 
 MkDocs does not copy *.py files from a theme folder into the site.
@@ -139,7 +139,7 @@ def on_post_template(output_content, template_name, config):
 def on_post_build(config):
     # Before mkdocs-static-i18n (-100) starts the next language's build. That build writes into
     # the same site_dir, with the language's link ("/en/") as a prefix of every page.
-    from rayzani.framing import framed_dir, list_in_sitemap, stamp_framed_pages
+    from rayzani.build.framing import framed_dir, list_in_sitemap, stamp_framed_pages
 
     plugin = _i18n(config)
     lang, folder = str(config.theme.get("language") or "en"), Path(config.site_dir)

@@ -9,10 +9,10 @@ import sys
 import time
 from pathlib import Path
 
-from rayzani.builder import load_project, run_builder, write_pages
-from rayzani.loader import read_yaml
+from rayzani.build.builder import load_project, run_builder, write_pages
+from rayzani.load.loader import read_yaml
 from rayzani.problems import Problem, ValidationFailed
-from rayzani.sealing import generate_keys
+from rayzani.security.sealing import generate_keys
 
 
 def _date(text: str) -> dt.date:
@@ -57,7 +57,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from rayzani.serve import serve
+    from rayzani.build.serve import serve
 
     return serve(args.root, args.date, args.dev_addr)
 
@@ -76,7 +76,7 @@ def _scores(pairs: list[str]) -> dict[str, float]:
 
 
 def cmd_decide(args: argparse.Namespace) -> int:
-    from rayzani.deciding import decide, read_batch
+    from rayzani.editing.decide import decide, read_batch
 
     if args.batch:
         try:
@@ -114,9 +114,9 @@ def cmd_decide(args: argparse.Namespace) -> int:
 
 
 def cmd_certificates(args: argparse.Namespace) -> int:
-    from rayzani.generate import Site
-    from rayzani.incentives import REGISTER, register_entry
-    from rayzani.pages_incentives import Incentives
+    from rayzani.analysis.incentives import REGISTER, register_entry
+    from rayzani.site.generate import Site
+    from rayzani.site.pages.incentives import Incentives
 
     project = load_project(args.root, args.date)
     if project.problems:

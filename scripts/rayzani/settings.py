@@ -55,7 +55,7 @@ class Settings:
 
 
 def read_mkdocs_config(config_path: Path) -> dict[str, Any]:
-    from rayzani.loader import read_config_yaml  # here: the loader imports these settings
+    from rayzani.load.loader import read_config_yaml  # here: the loader imports these settings
 
     data = read_config_yaml(config_path)
     return data if isinstance(data, dict) else {}
@@ -69,7 +69,7 @@ def load_settings(config_path: Path) -> tuple[Settings, list[Problem]]:
     try:
         raw = (read_mkdocs_config(config_path).get("extra") or {}).get("rayzani") or {}
     except (yaml.YAMLError, UnicodeDecodeError) as error:
-        from rayzani.loader import yaml_problem
+        from rayzani.load.loader import yaml_problem
 
         return Settings(), [yaml_problem(config_path, error, "fix the YAML syntax of mkdocs.yml")]
     declared = {f.name: f for f in fields(Settings)}

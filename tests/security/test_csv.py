@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from conftest import BUILD_DATE, Repo, rayzani
 
-from rayzani.builder import load_project
-from rayzani.caches import SHARDS, cache_root, code_digest, read_shards, write_shards
-from rayzani.open_data import CommentLines
-from rayzani.portal_secrets import EXAMPLE_SITE_URL
+from rayzani.build.builder import load_project
+from rayzani.cache.store import SHARDS, cache_root, code_digest, read_shards, write_shards
+from rayzani.security.secrets import EXAMPLE_SITE_URL
+from rayzani.site.files.open_data import CommentLines
 
 FORMULA = set("=+-@\uff1d\uff0b\uff0d\uff20")
 # What a participant may write where the open data publishes it (formulas of the OWASP page, and
@@ -70,7 +70,7 @@ def portal(repo: Repo) -> Repo:
 
 def test_a_cell_starting_with_a_carriage_return_is_neutralised_too():
     """Hand-written records refuse a CR (validation), but the one CSV writer guards every cell."""
-    from rayzani.open_data import csv_line
+    from rayzani.site.files.open_data import csv_line
 
     [cell] = next(csv.reader(io.StringIO(csv_line(["\r=1+1"]))))
     assert cell == "'\r=1+1"

@@ -23,8 +23,8 @@ import yaml
 from conftest import BUILD_DATE, REPO, Repo, rayzani, today
 from pypdf import PdfReader
 
-from rayzani.builder import load_project
-from rayzani.incentives import participant_slug
+from rayzani.analysis.incentives import participant_slug
+from rayzani.build.builder import load_project
 
 # Every hostile value carries one of these markers, so that anything made from it can be found.
 MARKERS = ("alert(", "evil.example", "rzevil")

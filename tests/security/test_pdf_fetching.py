@@ -20,7 +20,7 @@ import pytest
 from conftest import CLOSED_DATE, REPO, Repo, rayzani
 from pypdf import PdfReader
 
-from rayzani.pdf import font_face_css, html_to_pdf
+from rayzani.site.files.pdf import font_face_css, html_to_pdf
 
 
 def png() -> bytes:

@@ -15,11 +15,11 @@ import pytest
 import yaml
 from conftest import BUILD_DATE, REPO, Repo, today
 
-from rayzani.builder import load_project
+from rayzani.analysis.incentives import REGISTER, register_entry
+from rayzani.build.builder import load_project
 from rayzani.cli import main as rayzani
-from rayzani.incentives import REGISTER, register_entry
-from rayzani.pages import Site
-from rayzani.pages_incentives import Incentives
+from rayzani.site.pages.core import Site
+from rayzani.site.pages.incentives import Incentives
 
 RECEIVED = "received: 2026-11-05T10:00:00+03:30"
 RECORD = "submissions/sample/c1.yml"

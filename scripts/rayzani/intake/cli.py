@@ -8,7 +8,7 @@ import sys
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from rayzani.builder import load_project
+from rayzani.build.builder import load_project
 from rayzani.intake.forge import Forge
 from rayzani.intake.form_export import ExportError, import_export, load_mapping
 from rayzani.intake.issue_form import load_forms

@@ -41,6 +41,7 @@ from pathlib import Path
 
 import yaml
 
+from rayzani.i18n.text import localise_digits
 from rayzani.intake.records import (
     IdSecretMissing,
     Incoming,
@@ -50,11 +51,10 @@ from rayzani.intake.records import (
     makes_pid,
     record_id,
 )
-from rayzani.loader import read_yaml
+from rayzani.load.loader import read_yaml
 from rayzani.model import LANGS
 from rayzani.problems import Problem
-from rayzani.render import messages
-from rayzani.text import localise_digits
+from rayzani.render.environment import messages
 
 # The web form's field names, which are also the default column names of an export.
 FIELDS = (

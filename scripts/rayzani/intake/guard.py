@@ -6,8 +6,8 @@ import hashlib
 import re
 from dataclasses import dataclass
 
+from rayzani.i18n.text import normalise, to_ascii_digits
 from rayzani.model import MAX_COMMENT_CHARS
-from rayzani.text import normalise, to_ascii_digits
 
 # Names, organisations and declared interests are shown on one line of a comment card.
 MAX_SHORT_CHARS = {"name": 120, "organisation": 200, "interest": 500}

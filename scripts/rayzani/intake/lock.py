@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from rayzani.caches import cache_root
+from rayzani.cache.store import cache_root
 
 LOCK_NAME = "rayzani-intake.lock"
 POLL_SECONDS = 0.2

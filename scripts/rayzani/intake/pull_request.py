@@ -17,9 +17,9 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from rayzani.i18n.text import normalise
 from rayzani.intake.records import Incoming, Outcome, RecordWriter, record_id
 from rayzani.model import MAX_COMMENT_CHARS, Draft
-from rayzani.text import normalise
 
 # content/drafts/<slug>/index.<lang>.md: the current text, the only file a proposal changes.
 _DRAFT_FILE = re.compile(r"^content/drafts/(?P<slug>[a-z0-9][a-z0-9-]*)/index\.(?P<lang>fa|en)\.md\Z")

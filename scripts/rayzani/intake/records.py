@@ -22,6 +22,8 @@ from typing import Any
 import yaml
 from nacl.public import PublicKey
 
+from rayzani.analysis.polls import find_option, option_label
+from rayzani.i18n.text import normalise, to_ascii_digits
 from rayzani.intake.guard import Guarded, guard_comment, guard_short, recorded_body, redact, text_hash
 from rayzani.model import (
     AGE_BANDS,
@@ -34,12 +36,10 @@ from rayzani.model import (
     Vote,
     Window,
 )
-from rayzani.polls import find_option, option_label
-from rayzani.portal_secrets import ID_SECRET, read_secret
-from rayzani.provinces import PROVINCES
-from rayzani.sealing import PERSONAL_FIELDS, read_public_key, seal
+from rayzani.model.provinces import PROVINCES
+from rayzani.security.sealing import PERSONAL_FIELDS, read_public_key, seal
+from rayzani.security.secrets import ID_SECRET, read_secret
 from rayzani.settings import Settings
-from rayzani.text import normalise, to_ascii_digits
 
 _PERSIAN_LETTERS = re.compile("[\u0600-\u06ff]")
 _LATIN_LETTERS = re.compile("[A-Za-z]")

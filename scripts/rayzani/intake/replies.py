@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from rayzani.dates import format_date
+from rayzani.i18n.dates import format_date
 from rayzani.intake.records import Outcome, Rejection
 from rayzani.model import LANGS, Submission
-from rayzani.render import translate  # interface text lookup only (messages/*.yml)
+from rayzani.render.environment import translate  # interface text lookup only (messages/*.yml)
 
 
 def _both(key: str, **values: object) -> str:

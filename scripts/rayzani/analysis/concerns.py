@@ -1,0 +1,274 @@
+"""What the comments show, for the editors' report: counts per article, near-identical comments.
+
+Form letters and campaigns are found as regulators do: the texts are normalised (Persian
+letters, digits, diacritics, half-spaces, punctuation), cut into word shingles, and comments
+whose shingle sets are nearly the same are grouped, so that a campaign is counted and shown
+once with its count. MinHash with banding finds candidate pairs without comparing every pair;
+each candidate is confirmed with the exact Jaccard similarity.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import re
+import unicodedata
+import zlib
+from array import array
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from rayzani.cache.store import write_atomically
+from rayzani.i18n.text import normalise, to_ascii_digits
+from rayzani.model import Draft, Submission
+
+# Two comments whose word-shingle sets overlap this much are the same text with small edits.
+SIMILARITY = 0.6
+SHINGLE = 3
+_BANDS, _ROWS = 20, 3  # 60 bins: a pair at 0.6 similarity becomes a candidate with p > 0.98
+_BINS = _BANDS * _ROWS
+_EMPTY = 1 << 64
+_MASK = (1 << 64) - 1
+
+# Arabic diacritics (harakat), superscript alef and tatweel: typed or not, the word is the same.
+_MARKS = re.compile("[\u064b-\u065f\u0670\u0640]")
+_NOT_WORD = re.compile(r"[^\w]+")
+
+
+def fingerprint_text(text: str) -> str:
+    """The text reduced to what makes it the same comment: Persian-aware, case- and punctuation-free."""
+    text = to_ascii_digits(normalise(text)).casefold()
+    text = _MARKS.sub("", unicodedata.normalize("NFKC", text))
+    text = text.replace("\u200c", " ").replace("آ", "ا").replace("ة", "ه").replace("ۀ", "ه")
+    text = text.replace("أ", "ا").replace("إ", "ا").replace("ؤ", "و")
+    return " ".join(_NOT_WORD.sub(" ", text).split())
+
+
+def shingles(text: str) -> frozenset[int]:
+    words = fingerprint_text(text).split()
+    if len(words) < SHINGLE:
+        return frozenset({zlib.crc32(" ".join(words).encode())})
+    return frozenset(
+        zlib.crc32(" ".join(words[i : i + SHINGLE]).encode()) for i in range(len(words) - SHINGLE + 1)
+    )
+
+
+def _signature(values: frozenset[int]) -> list[int]:
+    """One-permutation MinHash with rotation densification (Shrivastava and Li, 2014).
+
+    Each shingle is hashed once into one of the bins, which keep their minimum: linear in the
+    shingles, where classic MinHash hashes every shingle once per bin. A short text leaves
+    bins empty; each takes the next filled bin's value, marked with its distance, so that two
+    near-identical short texts still agree on most bins.
+    """
+    found = [_EMPTY] * _BINS
+    for value in values:
+        mixed = (value * 0x9E3779B97F4A7C15 + 0x632BE59BD9B4E019) & _MASK
+        mixed ^= mixed >> 29
+        index, rank = mixed % _BINS, mixed // _BINS
+        if rank < found[index]:
+            found[index] = rank
+    signature = list(found)
+    for index in range(_BINS):
+        distance = 0
+        while found[(index + distance) % _BINS] == _EMPTY and distance < _BINS:
+            distance += 1
+        if distance:
+            signature[index] = found[(index + distance) % _BINS] + distance * _EMPTY
+    return signature
+
+
+def jaccard(a: frozenset[int], b: frozenset[int]) -> float:
+    return len(a & b) / len(a | b) if a or b else 1.0
+
+
+@dataclass(frozen=True)
+class CommentGroup:
+    """Near-identical comments: the first received stands for the group."""
+
+    representative: Submission
+    members: tuple[Submission, ...]
+
+    @property
+    def count(self) -> int:
+        return len(self.members)
+
+
+# Each text's band keys and shingles (array bytes), by a digest of the text. A rebuild cuts
+# and hashes only new texts: in one process (`rayzani serve`) from memory, in a new one from
+# the file a build keeps in its cache folder (see `begin_build`).
+_FEATURES: dict[bytes, tuple[bytes, bytes]] = {}
+_USED: set[bytes] = set()
+# The grouping of each list of texts a build grouped (by its consultations and threshold), so
+# that the next build groups only the comments received since.
+_GROUPINGS: dict[tuple, Grouping] = {}
+_GROUPED: set[tuple] = set()
+_NEW = [False]  # texts were cut, or lists grouped anew, since the file was written
+_FORMAT = 2
+
+
+@dataclass(frozen=True)
+class Grouping:
+    """Which group each text of a list belongs to: the index of the group's first text."""
+
+    digests: list[bytes]  # the texts, in the order of their comments
+    roots: array
+
+
+def band_keys(values: frozenset[int]) -> tuple[int, ...]:
+    """One key per band of the signature: texts sharing a key are candidates.
+
+    The band's number is hashed in, so that keys of all bands can share one table. Hashes of
+    tuples of ints are the same in every process (only str hashing is salted).
+    """
+    signature = _signature(values)
+    return tuple(hash((b, *signature[b * _ROWS : (b + 1) * _ROWS])) for b in range(_BANDS))
+
+
+def _features(text: str) -> tuple[bytes, bytes]:
+    values = shingles(text)
+    return array("q", band_keys(values)).tobytes(), array("I", sorted(values)).tobytes()
+
+
+def begin_build(kept: Path) -> None:
+    """Start a build: features and groupings kept by an earlier one are read once per process."""
+    _USED.clear()
+    _GROUPED.clear()
+    if _FEATURES or not kept.is_file():
+        return
+    try:
+        version, features, groupings = pickle.loads(kept.read_bytes())
+    except Exception:  # damaged or of another version: cut the texts again
+        return
+    if version == _FORMAT:
+        _FEATURES.update(features)
+        _GROUPINGS.update(groupings)
+
+
+def end_build(kept: Path) -> None:
+    """Keep the features of the texts this build met, and the groupings it made, and only those."""
+    if not _USED:
+        return
+    gone = _FEATURES.keys() - _USED
+    for digest in gone:
+        del _FEATURES[digest]
+    ungrouped = _GROUPINGS.keys() - _GROUPED
+    for scope in ungrouped:
+        del _GROUPINGS[scope]
+    if gone or ungrouped or _NEW[0] or not kept.is_file():
+        write_atomically(kept, pickle.dumps((_FORMAT, _FEATURES, _GROUPINGS), protocol=5))
+    _NEW[0] = False
+    _USED.clear()
+    _GROUPED.clear()
+
+
+def _group(digests: list[bytes], scope: tuple, threshold: float) -> array:
+    """Each text's group, by union-find over candidate pairs confirmed by their Jaccard similarity.
+
+    Each text is checked against the first and the latest earlier text sharing a band key
+    with it: linear, not quadratic. That rule reads only earlier texts, so when the list
+    extends the one grouped last time (comments are appended as they arrive), only the new
+    texts are checked, against tables of first and latest position rebuilt from the kept
+    band keys, and the result is the one a grouping from scratch gives.
+    """
+    kept = _GROUPINGS.get(scope)
+    _GROUPED.add(scope)
+    if kept is not None and kept.digests == digests:
+        return kept.roots
+    start, parent = 0, list(range(len(digests)))
+    # Band key -> position of its first and latest text in the table of all band keys
+    # (text index * _BANDS + band): the kept tables are rebuilt from that table in C.
+    first: dict[int, int] = {}
+    latest: dict[int, int] = {}
+    if kept is not None and len(kept.digests) < len(digests) and digests[: len(kept.digests)] == kept.digests:
+        start = len(kept.digests)
+        parent[:start] = kept.roots
+        keys = array("q", b"".join(_FEATURES[d][0] for d in kept.digests))
+        latest = dict(zip(keys, range(len(keys)), strict=True))
+        first = dict(zip(reversed(keys), range(len(keys) - 1, -1, -1), strict=True))
+    sets: dict[int, frozenset[int]] = {}  # made when a candidate pair needs them
+
+    def shingled(index: int) -> frozenset[int]:
+        if index not in sets:
+            sets[index] = frozenset(array("I", _FEATURES[digests[index]][1]))
+        return sets[index]
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for index in range(start, len(digests)):
+        for band, key in enumerate(array("q", _FEATURES[digests[index]][0])):
+            position = index * _BANDS + band
+            earliest = first.get(key)
+            if earliest is None:
+                first[key] = latest[key] = position
+                continue
+            for one in {earliest // _BANDS, latest[key] // _BANDS}:
+                a, b = find(one), find(index)
+                if a != b and jaccard(shingled(one), shingled(index)) >= threshold:
+                    parent[max(a, b)] = min(a, b)
+            latest[key] = position
+    roots = array("i", (find(i) for i in range(len(digests))))
+    _GROUPINGS[scope] = Grouping(digests, roots)
+    _NEW[0] = True
+    return roots
+
+
+def near_duplicate_groups(records: Iterable[Submission], threshold: float = SIMILARITY) -> list[CommentGroup]:
+    """Groups of two or more near-identical comments, largest first."""
+    records = sorted(records, key=lambda r: (r.received, r.id))
+    digests = []
+    for record in records:
+        digest = hashlib.sha1(record.body.encode()).digest()
+        if digest not in _FEATURES:
+            _FEATURES[digest] = _features(record.body)
+            _NEW[0] = True
+        _USED.add(digest)
+        digests.append(digest)
+    roots = _group(digests, (tuple(sorted({r.target for r in records})), threshold), threshold)
+    grouped: dict[int, list[Submission]] = {}
+    for record, root in zip(records, roots, strict=True):
+        grouped.setdefault(root, []).append(record)
+    groups = [CommentGroup(members[0], tuple(members)) for members in grouped.values() if len(members) > 1]
+    return sorted(groups, key=lambda g: (-g.count, g.representative.received))
+
+
+@dataclass(frozen=True)
+class ArticleCounts:
+    """Comments on one article (its clauses included) and how they were decided."""
+
+    anchor: str  # an article anchor, or "general"
+    comments: int
+    statuses: Counter[str]
+
+    @property
+    def answered(self) -> int:
+        return self.comments - self.statuses.get("pending", 0)
+
+
+def article_counts(draft: Draft, records: Iterable[Submission]) -> list[ArticleCounts]:
+    """One entry per article in the text's order, then the general comments.
+
+    A comment on an article a later version removed counts under that old article, after
+    the current ones.
+    """
+    statuses: dict[str, Counter[str]] = {a.anchor: Counter() for a in draft.articles}
+    statuses["general"] = Counter()
+    for record in records:
+        article = draft.article_of(record.section)
+        statuses.setdefault(article.anchor if article else "general", Counter())[record.decision.status] += 1
+    general = statuses.pop("general")
+    return [
+        ArticleCounts(anchor, sum(c.values()), c) for anchor, c in [*statuses.items(), ("general", general)]
+    ]
+
+
+def most_discussed(counts: list[ArticleCounts], limit: int = 3) -> list[ArticleCounts]:
+    """The articles with the most comments (general comments are not an article)."""
+    ranked = sorted((c for c in counts if c.anchor != "general" and c.comments), key=lambda c: -c.comments)
+    return ranked[:limit]

@@ -1,0 +1,140 @@
+"""Write the generated pages into the build folder and hand them to the static-site builder.
+
+This is the only module that knows about MkDocs: swapping the builder (Zensical, ProperDocs)
+means changing this file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from rayzani.analysis.concerns import begin_build, end_build
+from rayzani.build.framing import Framed, frame_pages, framed_dir, framed_path
+from rayzani.cache.render_cache import RenderCache
+from rayzani.cache.store import cache_root
+from rayzani.load.loader import load_portal, read_yaml_or_problem
+from rayzani.model import Portal
+from rayzani.problems import Problem, ValidationFailed
+from rayzani.security.secrets import demo_secret_problems
+from rayzani.settings import Settings, load_settings, read_mkdocs_config
+from rayzani.site.generate import generate, generate_files
+
+DOCS_DIR = Path("build") / "docs"
+
+
+@dataclass
+class Project:
+    """A Rayzani repository: its root folder, settings and validated content."""
+
+    root: Path
+    settings: Settings
+    portal: Portal
+    problems: list[Problem]
+
+    @property
+    def config(self) -> Path:
+        return self.root / "mkdocs.yml"
+
+
+def _certificate_problems(root: Path, settings: Settings) -> list[Problem]:
+    from rayzani.analysis.incentives import REGISTER, certificate_secret, check_register
+
+    path = root / REGISTER
+    if not path.is_file():
+        return []
+    problems: list[Problem] = []
+    entries = read_yaml_or_problem(path, problems, "fix it")
+    if problems:
+        return problems
+    return check_register(entries, path, certificate_secret(root, settings))
+
+
+def load_project(root: Path, today: dt.date | None = None) -> Project:
+    """The repository as it stands on `today` (default: the real today)."""
+    config = root / "mkdocs.yml"
+    settings, problems = load_settings(config)
+    if config.is_file() and not problems:  # a broken mkdocs.yml is reported once, by load_settings
+        site_url = str(read_mkdocs_config(config).get("site_url") or "")
+        problems += demo_secret_problems(root, config, settings, site_url)
+    portal, content_problems = load_portal(root, settings, today)
+    content_problems += _certificate_problems(root, settings)
+    return Project(root, settings, portal, problems + content_problems)
+
+
+def write_pages(project: Project, today: dt.date) -> tuple[int, int]:
+    """Generate every page into build/docs (and framed pages into build/framed).
+
+    Touches only files whose text changed, and returns (pages written, pages unchanged).
+    Files no longer generated are removed, so a deleted draft disappears from the site.
+    """
+    if project.problems:
+        raise ValidationFailed(project.problems)
+    docs = project.root / DOCS_DIR
+    framed_root = framed_dir(docs)
+    wanted: set[Path] = set()
+    framed: list[tuple[str, str, str]] = []
+    counts = [0, 0]
+
+    def put(path: Path, text: str) -> None:
+        wanted.add(path)
+        if path.is_file() and path.read_text(encoding="utf-8") == text:
+            counts[1] += 1
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        counts[0] += 1
+
+    site_url = str(read_mkdocs_config(project.config).get("site_url") or "")
+    cache = RenderCache.for_project(project.root, today)
+    near_duplicates = cache_root(project.root) / "near-duplicates.pickle"
+    begin_build(near_duplicates)
+    for key, lang, content in generate(project.portal, project.settings, today, site_url, cache):
+        if isinstance(content, Framed):
+            text = content.text()
+            put(framed_root / framed_path(key, lang), text)
+            framed.append((key, lang, hashlib.sha256(text.encode()).hexdigest()))
+        else:
+            put(docs / key / f"index.{lang}.md", content)
+    for key, lang, markdown in frame_pages(framed):
+        put(docs / key / f"index.{lang}.md", markdown)
+    for relative, content in generate_files(project.portal, project.settings, today, site_url, cache):
+        path = docs / relative
+        wanted.add(path)
+        if path.is_file() and path.read_bytes() == content:
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+    cache.prune()
+    end_build(near_duplicates)
+    for folder in (docs, framed_root):
+        for stale in folder.rglob("*"):
+            if stale.is_file() and stale not in wanted:
+                stale.unlink()
+    return counts[0], counts[1]
+
+
+def mkdocs_command(project: Project, *args: str) -> list[str]:
+    return [sys.executable, "-m", "mkdocs", *args, "--config-file", str(project.config)]
+
+
+def run_builder(project: Project, site_dir: Path | None = None) -> None:
+    args = ["build", "--clean"]
+    if site_dir is not None:
+        args += ["--site-dir", str(site_dir.resolve())]
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    result = subprocess.run(
+        mkdocs_command(project, *args, "--quiet"),
+        cwd=project.root,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"mkdocs build failed:\n{result.stdout}\n{result.stderr}")

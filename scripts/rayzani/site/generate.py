@@ -1,0 +1,67 @@
+"""Every set of pages the site has, generated for each language: the model in, Markdown out.
+
+A part of the site (reports, panels, certificates...) lives in its own `pages_*` module with
+a function `(site, lang) -> (page key, Markdown)...`, listed in PAGE_SOURCES. Files that are
+not pages (CSV, JSON, feeds, PDFs) come from FILE_SOURCES: `(site) -> (path, bytes)...`, with
+paths relative to the site root; MkDocs copies them as they are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+
+from rayzani.build.framing import Framed
+from rayzani.cache.render_cache import RenderCache
+from rayzani.model import LANGS, Portal
+from rayzani.settings import Settings
+from rayzani.site.files.feeds import feed_files
+from rayzani.site.files.open_data import open_data_files
+from rayzani.site.pages.core import Site, core_pages
+from rayzani.site.pages.incentives import certificate_pdf_files, incentive_pages
+from rayzani.site.pages.intake import comment_form_pages
+from rayzani.site.pages.panels import panel_pages
+from rayzani.site.pages.polls import poll_pages
+from rayzani.site.pages.reports import report_pages, report_pdf_files
+from rayzani.site.pages.versions import version_pages
+
+# A page is Markdown for MkDocs, or Framed: HTML Rayzani rendered itself (see rayzani.build.framing).
+PageSource = Callable[[Site, str], Iterator[tuple[str, str | Framed]]]
+FileSource = Callable[[Site], Iterator[tuple[str, bytes]]]
+
+PAGE_SOURCES: list[PageSource] = [
+    core_pages,
+    version_pages,
+    comment_form_pages,
+    report_pages,
+    panel_pages,
+    incentive_pages,
+    poll_pages,
+]
+
+FILE_SOURCES: list[FileSource] = [
+    open_data_files,
+    report_pdf_files,
+    feed_files,
+    certificate_pdf_files,
+]
+
+
+def generate(
+    portal: Portal, settings: Settings, today: dt.date, site_url: str = "", cache: RenderCache | None = None
+) -> Iterator[tuple[str, str, str | Framed]]:
+    """Yield (page key, language, Markdown or framed HTML) for every page of the site."""
+    site = Site(portal, settings, today, site_url, cache)
+    for lang in LANGS:
+        for source in PAGE_SOURCES:
+            for key, markdown in source(site, lang):
+                yield key, lang, markdown
+
+
+def generate_files(
+    portal: Portal, settings: Settings, today: dt.date, site_url: str = "", cache: RenderCache | None = None
+) -> Iterator[tuple[str, bytes]]:
+    """Yield (path relative to the site root, content) for every data file of the site."""
+    site = Site(portal, settings, today, site_url, cache)
+    for source in FILE_SOURCES:
+        yield from source(site)

@@ -1,0 +1,115 @@
+"""Review panels' pages, and the per-domain and per-group tables of a call for ideas."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from rayzani.cache.memo import per_portal
+from rayzani.model import Call, Panel, Submission
+from rayzani.render.environment import render, translate
+from rayzani.site.pages.core import Site, call_key, discussion_key, draft_key, link
+
+
+def panels_key(slug: str | None = None) -> str:
+    return f"panels/{slug}/" if slug else "panels/"
+
+
+@dataclass
+class PanelDecision:
+    """One decision a panel took, linked to the comment it answers."""
+
+    url: str
+    title: str
+    record_id: str
+    status: str
+    date: str
+
+
+def decided_by_panel(site: Site, panel: Panel) -> list[tuple[str, Submission]]:
+    """(target, record) of every current or earlier decision the panel took, newest first."""
+    return per_portal(site.portal, "decisions_by_panel", lambda: _decisions_by_panel(site)).get(
+        panel.slug, []
+    )
+
+
+def _decisions_by_panel(site: Site) -> dict[str, list[tuple[str, Submission]]]:
+    by_panel: dict[str, list[tuple[str, Submission]]] = {}
+    for target, records in site.portal.submissions.items():
+        for record in records:
+            for slug in {d.panel for d in (record.decision, *record.history) if d.panel}:
+                by_panel.setdefault(slug, []).append((target, record))
+    for found in by_panel.values():
+        found.sort(key=lambda pair: pair[1].decision.date or pair[1].received.date(), reverse=True)
+    return by_panel
+
+
+def _page_of_comments(site: Site, target: str) -> dict[str, str]:
+    """Page key of every comment on a target (computed once per target, not per decision)."""
+    draft = site.portal.drafts.get(target)
+    if draft is None:
+        return {r.id: call_key(target) for r in site.portal.comments_on(target)}
+    return site.permalinks(draft)
+
+
+def panel_page(site: Site, panel: Panel, lang: str) -> str:
+    key = panels_key(panel.slug)
+    decisions = []
+    pages: dict[str, dict[str, str]] = {}
+    for target, record in decided_by_panel(site, panel):
+        holder = site.portal.drafts.get(target)
+        title = holder.text(lang).title if holder else site.portal.calls[target].title.get(lang)
+        if target not in pages:
+            pages[target] = _page_of_comments(site, target)
+        where = pages[target]
+        url = link(key, where.get(record.id, discussion_key(target, "general")), f"c-{record.id}")
+        decisions.append((title, record, url))
+    reviews = [
+        (site.portal.drafts[slug].text(lang).title, link(key, draft_key(slug)))
+        for slug in panel.drafts
+        if slug in site.portal.drafts
+    ]
+    for call in site.portal.calls.values():
+        for domain in call.domains:
+            if domain.id in panel.domains:
+                reviews.append(
+                    (
+                        f"{call.title.get(lang)}: {domain.name.get(lang)}",
+                        link(key, call_key(call.slug), f"domain-{domain.id}"),
+                    )
+                )
+    return render("panel.md.j2", lang, panel=panel, decisions=decisions, reviews=reviews)
+
+
+def panels_index(site: Site, lang: str) -> str:
+    key = panels_key()
+    rows = [
+        (p, link(key, panels_key(p.slug)), len(decided_by_panel(site, p)))
+        for p in site.portal.panels.values()
+    ]
+    return render("panels.md.j2", lang, rows=rows)
+
+
+def panel_pages(site: Site, lang: str) -> Iterator[tuple[str, str]]:
+    if not site.portal.panels:
+        return
+    yield panels_key(), panels_index(site, lang)
+    for panel in site.portal.panels.values():
+        yield panels_key(panel.slug), panel_page(site, panel, lang)
+
+
+@dataclass
+class CountRow:
+    label: str
+    count: int
+    anchor: str = ""
+
+
+def idea_tables(call: Call, ideas: list[Submission], lang: str) -> tuple[list[CountRow], list[CountRow]]:
+    """Ideas per domain (the seed's published table) and per participant group."""
+    per_domain = Counter(r.domain for r in ideas)
+    domains = [CountRow(d.name.get(lang), per_domain.get(d.id, 0), f"domain-{d.id}") for d in call.domains]
+    per_group = Counter(r.author.type for r in ideas)
+    groups = [CountRow(translate(f"type_{t}", lang), n) for t, n in per_group.most_common()]
+    return domains, groups
