@@ -22,7 +22,7 @@ from rayzani.analysis.redline import compare
 from rayzani.build.builder import load_project
 from rayzani.load.articles import parse_body
 from rayzani.model import DraftText, Version
-from rayzani.site.pages.core import Site
+from rayzani.site.context import Site
 from rayzani.site.pages.versions import version_pages
 
 ROOT = Path(__file__).resolve().parent.parent

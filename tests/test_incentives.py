@@ -20,7 +20,7 @@ from rayzani.analysis.incentives import (
 )
 from rayzani.build.builder import load_project, write_pages
 from rayzani.settings import DEFAULT_POINTS
-from rayzani.site.pages.core import Site
+from rayzani.site.context import Site
 from rayzani.site.pages.incentives import Incentives
 
 

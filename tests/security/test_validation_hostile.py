@@ -18,7 +18,7 @@ from conftest import BUILD_DATE, REPO, Repo, today
 from rayzani.analysis.incentives import REGISTER, register_entry
 from rayzani.build.builder import load_project
 from rayzani.cli import main as rayzani
-from rayzani.site.pages.core import Site
+from rayzani.site.context import Site
 from rayzani.site.pages.incentives import Incentives
 
 RECEIVED = "received: 2026-11-05T10:00:00+03:30"

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from rayzani.analysis.discussions import GENERAL, discussions
 from rayzani.cache.store import write_atomically
 from rayzani.i18n.text import normalise, to_ascii_digits
 from rayzani.model import Draft, Submission
@@ -255,17 +256,12 @@ def article_counts(draft: Draft, records: Iterable[Submission]) -> list[ArticleC
     """One entry per article in the text's order, then the general comments.
 
     A comment on an article a later version removed counts under that old article, after
-    the current ones.
+    the current ones (its discussion, as the site pages it).
     """
-    statuses: dict[str, Counter[str]] = {a.anchor: Counter() for a in draft.articles}
-    statuses["general"] = Counter()
-    for record in records:
-        article = draft.article_of(record.section)
-        statuses.setdefault(article.anchor if article else "general", Counter())[record.decision.status] += 1
-    general = statuses.pop("general")
-    return [
-        ArticleCounts(anchor, sum(c.values()), c) for anchor, c in [*statuses.items(), ("general", general)]
-    ]
+    groups = discussions(draft, list(records))
+    order = [anchor for anchor in groups if anchor != GENERAL] + [GENERAL]
+    found = [(anchor, groups[anchor].records) for anchor in order]
+    return [ArticleCounts(anchor, len(rs), Counter(r.decision.status for r in rs)) for anchor, rs in found]
 
 
 def most_discussed(counts: list[ArticleCounts], limit: int = 3) -> list[ArticleCounts]:

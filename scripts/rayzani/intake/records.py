@@ -13,8 +13,6 @@ import hashlib
 import hmac
 import os
 import re
-from bisect import bisect_left, insort
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +20,8 @@ from typing import Any
 import yaml
 from nacl.public import PublicKey
 
+from rayzani import urls
+from rayzani.analysis.discussions import Arrivals
 from rayzani.analysis.polls import find_option, option_label
 from rayzani.i18n.text import normalise, to_ascii_digits
 from rayzani.intake.guard import Guarded, guard_comment, guard_short, recorded_body, redact, text_hash
@@ -200,7 +200,7 @@ class RecordWriter:
         self.root = root
         self.settings = settings
         self.portal = portal
-        self.site_url = site_url.rstrip("/") + "/" if site_url else ""
+        self.site_url = site_url
         self._public_key: PublicKey | None = None
         self._id_secret: bytes | None = None
         # Comments and votes share one source space: a ballot delivered again is a duplicate too.
@@ -208,25 +208,8 @@ class RecordWriter:
             r.source: r for records in portal.submissions.values() for r in records
         }
         self.recorded.update({v.source: v for votes in portal.votes.values() for v in votes})
-        # Each discussion in arrival order (kept sorted), and which discussion each record is in:
-        # the page a comment lands on, hence its permanent link, follows from its position.
-        self._discussions: dict[tuple[str, str], list[tuple[dt.datetime, str]]] = {}
-        self._discussion_of: dict[tuple[str, str], tuple[str, str]] = {}
-        for target, records in portal.submissions.items():
-            for r in records:  # the loader gives them in arrival order
-                self._join(target, r.section, r.received, r.id, list.append)
-
-    def _join(
-        self,
-        target: str,
-        section: str | None,
-        received: dt.datetime,
-        record_id: str,
-        add: Callable[[list, tuple], None] = insort,
-    ) -> None:
-        key = (target, self._group(target, section))
-        add(self._discussions.setdefault(key, []), (received, record_id))
-        self._discussion_of[(target, record_id)] = key
+        # Where each comment lands (hence its permanent link), kept up to date as comments arrive.
+        self._arrivals = Arrivals(portal)
 
     @property
     def public_key(self) -> PublicKey:
@@ -240,11 +223,6 @@ class RecordWriter:
         if self._id_secret is None:
             self._id_secret = read_secret(self.root, self.settings, ID_SECRET)
         return self._id_secret
-
-    def _group(self, target: str, section: str | None) -> str:
-        draft = self.portal.drafts.get(target)
-        article = draft.article_of(section) if draft else None
-        return article.anchor if article else "general"
 
     def record(self, incoming: Incoming) -> Outcome:
         """Check and write one comment or vote; never raises for bad input, returns the outcome."""
@@ -269,7 +247,7 @@ class RecordWriter:
         self._seal(record, incoming)
         record["decision"] = {"status": self.portal.initial_status(record["target"])}
         outcome = self._write_new(record, incoming, redactions, late, guarded.sha256)
-        self._join(record["target"], record.get("section"), incoming.received, record["id"])
+        self._arrivals.add(record["target"], record.get("section"), incoming.received, record["id"])
         return outcome
 
     def _write_new(
@@ -502,21 +480,13 @@ class RecordWriter:
             return ""
         target = known.path.parent.name
         if isinstance(known, Vote) or (isinstance(known, _Recorded) and known.vote):
-            return f"{self.site_url}calls/{target}/poll/"  # a vote is counted on the results page
+            return urls.absolute(self.site_url, urls.poll_key(target), "fa")  # a vote is counted there
+        anchor = urls.comment_anchor(known.id)
         if target not in self.portal.drafts:
-            return f"{self.site_url}calls/{target}/#c-{known.id}"
-        key = self._discussion_of.get((target, known.id))
-        if key is not None:
-            arrivals = self._discussions[key]
-            index = next(
-                i
-                for i in range(bisect_left(arrivals, (known.received, "")), len(arrivals))
-                if arrivals[i][1] == known.id
-            )
-            page = index // self.settings.comments_per_page + 1
-            suffix = f"{page}/" if page > 1 else ""
-            return f"{self.site_url}drafts/{target}/comments/{key[1]}/{suffix}#c-{known.id}"
-        return f"{self.site_url}drafts/{target}/#c-{known.id}"
+            return urls.absolute(self.site_url, urls.call_key(target), "fa", anchor)
+        place = self._arrivals.place(target, known.id, known.received, self.settings.comments_per_page)
+        key = urls.discussion_key(target, place.anchor, place.page) if place else urls.draft_key(target)
+        return urls.absolute(self.site_url, key, "fa", anchor)
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Every set of pages the site has, generated for each language: the model in, Markdown out.
 
-A part of the site (reports, panels, certificates...) lives in its own `pages_*` module with
+A part of the site (drafts, reports, panels, certificates...) lives in its own `pages/<part>.py` module with
 a function `(site, lang) -> (page key, Markdown)...`, listed in PAGE_SOURCES. Files that are
 not pages (CSV, JSON, feeds, PDFs) come from FILE_SOURCES: `(site) -> (path, bytes)...`, with
 paths relative to the site root; MkDocs copies them as they are.
@@ -11,29 +11,36 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 
-from rayzani.build.framing import Framed
 from rayzani.cache.render_cache import RenderCache
 from rayzani.model import LANGS, Portal
 from rayzani.settings import Settings
+from rayzani.site.context import Site
 from rayzani.site.files.feeds import feed_files
 from rayzani.site.files.open_data import open_data_files
-from rayzani.site.pages.core import Site, core_pages
+from rayzani.site.framed import Framed
+from rayzani.site.pages.calls import call_pages
+from rayzani.site.pages.drafts import draft_pages
+from rayzani.site.pages.home import home_pages
 from rayzani.site.pages.incentives import certificate_pdf_files, incentive_pages
 from rayzani.site.pages.intake import comment_form_pages
 from rayzani.site.pages.panels import panel_pages
 from rayzani.site.pages.polls import poll_pages
 from rayzani.site.pages.reports import report_pages, report_pdf_files
+from rayzani.site.pages.statistics import statistics_pages
 from rayzani.site.pages.versions import version_pages
 
-# A page is Markdown for MkDocs, or Framed: HTML Rayzani rendered itself (see rayzani.build.framing).
+# A page is Markdown for MkDocs, or Framed: HTML Rayzani rendered itself (see rayzani.site.framed).
 PageSource = Callable[[Site, str], Iterator[tuple[str, str | Framed]]]
 FileSource = Callable[[Site], Iterator[tuple[str, bytes]]]
 
 PAGE_SOURCES: list[PageSource] = [
-    core_pages,
+    home_pages,
+    draft_pages,
+    call_pages,
     version_pages,
     comment_form_pages,
     report_pages,
+    statistics_pages,
     panel_pages,
     incentive_pages,
     poll_pages,

@@ -14,21 +14,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from email.utils import format_datetime
 
+from rayzani import urls
 from rayzani.i18n.dates import format_date
 from rayzani.model import LANGS, Call, Draft, Localized, Report, lifecycle_state
 from rayzani.render.environment import translate
-from rayzani.site.pages.core import Site, call_key, draft_key
-from rayzani.site.pages.reports import report_key
+from rayzani.site.context import Site
 
-CALLS_JSON = "calls.json"
 FEEDS = ("open-calls", "consultations", "reports")
 # Newest first; an aggregator only needs the recent entries.
 FEED_LENGTH = 50
-
-
-def feed_path(lang: str, feed: str, kind: str) -> str:
-    """`feeds/fa/open-calls.rss.xml`: the stable address of a feed (kind: rss or atom)."""
-    return f"feeds/{lang}/{feed}.{kind}.xml"
 
 
 @dataclass(frozen=True)
@@ -55,21 +49,18 @@ def _call_entry(site: Site, call: Call, lang: str, what: str) -> Entry:
     window = call.window
     until = translate("feed_open_until", lang, date=format_date(window.closes, lang))
     return Entry(
-        id=f"{site.url(call_key(call.slug), 'fa')}#{what}",
+        id=urls.absolute(site.site_url, urls.call_key(call.slug), "fa", what),
         title=call.title.get(lang),
         summary=f"{call.asked.get(lang)} {until}",
-        url=site.url(call_key(call.slug), lang),
+        url=site.url(urls.call_key(call.slug), lang),
         date=window.opens,
         category=translate(f"kind_{call.kind}", lang),
     )
 
 
 def _report_entry(site: Site, subject: Draft | Call, report: Report, lang: str) -> Entry:
-    if isinstance(subject, Draft):
-        key, title = draft_key(subject.slug), subject.text(lang).title
-    else:
-        key, title = call_key(subject.slug), subject.title.get(lang)
-    key = report_key(key)
+    title = subject.text(lang).title if isinstance(subject, Draft) else subject.title.get(lang)
+    key = urls.report_key(urls.subject_key(subject))
     return Entry(
         id=site.url(key, "fa"),
         title=translate("feed_report_on", lang, title=title),
@@ -115,7 +106,7 @@ def rss(site: Site, feed: str, lang: str) -> bytes:
     root = ET.Element("rss", {"version": "2.0", "xmlns:atom": "http://www.w3.org/2005/Atom"})
     channel = ET.SubElement(root, "channel")
     ET.SubElement(channel, "title").text = translate(f"feed_{feed}", lang)
-    ET.SubElement(channel, "link").text = site.url("", lang)
+    ET.SubElement(channel, "link").text = site.url(urls.home_key(), lang)
     ET.SubElement(channel, "description").text = translate(f"feed_{feed}_about", lang)
     ET.SubElement(channel, "language").text = lang
     ET.SubElement(channel, "lastBuildDate").text = format_datetime(_midnight(site.today))
@@ -123,7 +114,7 @@ def rss(site: Site, feed: str, lang: str) -> bytes:
         channel,
         "atom:link",
         {
-            "href": site.url("", "fa") + feed_path(lang, feed, "rss"),
+            "href": urls.absolute_file(site.site_url, urls.feed_path(lang, feed, "rss")),
             "rel": "self",
             "type": "application/rss+xml",
         },
@@ -142,19 +133,21 @@ def rss(site: Site, feed: str, lang: str) -> bytes:
 def atom(site: Site, feed: str, lang: str) -> bytes:
     root = ET.Element("feed", {"xmlns": "http://www.w3.org/2005/Atom", "xml:lang": lang})
     found = entries(site, feed, lang)
-    ET.SubElement(root, "id").text = site.url("", "fa") + feed_path(lang, feed, "atom")
+    feed_url = urls.absolute_file(site.site_url, urls.feed_path(lang, feed, "atom"))
+    ET.SubElement(root, "id").text = feed_url
     ET.SubElement(root, "title").text = translate(f"feed_{feed}", lang)
     ET.SubElement(root, "subtitle").text = translate(f"feed_{feed}_about", lang)
     updated = max((e.date for e in found), default=site.today)
     ET.SubElement(root, "updated").text = _midnight(updated).isoformat()
-    ET.SubElement(root, "link", {"rel": "alternate", "type": "text/html", "href": site.url("", lang)})
+    home = site.url(urls.home_key(), lang)
+    ET.SubElement(root, "link", {"rel": "alternate", "type": "text/html", "href": home})
     ET.SubElement(
         root,
         "link",
         {
             "rel": "self",
             "type": "application/atom+xml",
-            "href": site.url("", "fa") + feed_path(lang, feed, "atom"),
+            "href": feed_url,
         },
     )
     author = ET.SubElement(root, "author")
@@ -191,7 +184,7 @@ def calls_json(site: Site) -> bytes:
                 "organiser": {lang: call.organiser.get(lang) for lang in LANGS},
                 "audience": list(call.audience),
                 "channels": list(call.channels),
-                "url": {lang: site.url(call_key(call.slug), lang) for lang in LANGS},
+                "url": {lang: site.url(urls.call_key(call.slug), lang) for lang in LANGS},
                 "draft": None
                 if draft is None
                 else {
@@ -199,7 +192,7 @@ def calls_json(site: Site) -> bytes:
                     "kind": draft.kind,
                     "version": draft.version,
                     "title": {lang: draft.text(lang).title for lang in LANGS},
-                    "url": {lang: site.url(draft_key(draft.slug), lang) for lang in LANGS},
+                    "url": {lang: site.url(urls.draft_key(draft.slug), lang) for lang in LANGS},
                 },
                 "comments": len(site.portal.comments_on(call.draft or call.slug)),
             }
@@ -209,8 +202,8 @@ def calls_json(site: Site) -> bytes:
 
 
 def feed_files(site: Site) -> Iterator[tuple[str, bytes]]:
-    yield CALLS_JSON, calls_json(site)
+    yield urls.calls_json(), calls_json(site)
     for lang in LANGS:
         for feed in FEEDS:
-            yield feed_path(lang, feed, "rss"), rss(site, feed, lang)
-            yield feed_path(lang, feed, "atom"), atom(site, feed, lang)
+            yield urls.feed_path(lang, feed, "rss"), rss(site, feed, lang)
+            yield urls.feed_path(lang, feed, "atom"), atom(site, feed, lang)

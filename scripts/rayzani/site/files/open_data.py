@@ -14,13 +14,13 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from rayzani import urls
 from rayzani.analysis.concerns import near_duplicate_groups
 from rayzani.analysis.stats import Statistics, consultation_statistics, portal_statistics
 from rayzani.cache.store import cache_root, code_digest, read_shards, shard_of, write_shards
 from rayzani.model import Author, Submission
-from rayzani.site.pages.core import Site
+from rayzani.site.context import Site
 
-DATA_DIR = "data"
 # (column, Frictionless type, description): the one declaration the CSV, JSON and package share.
 COMMENT_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("id", "string", "record id, unique within the consultation"),
@@ -282,15 +282,14 @@ def open_data_files(site: Site) -> Iterator[tuple[str, bytes]]:
     kept = CommentLines(site)
     for slug in consultation_slugs(site):
         table, array = _comment_files(site, slug, kept)
-        base = f"{DATA_DIR}/{slug}/comments"
-        yield f"{base}.csv", table
-        yield f"{base}.json", array
+        yield urls.comments_data(slug, "csv"), table
+        yield urls.comments_data(slug, "json"), array
         name = f"{slug}-comments"
         for fmt, media in (("csv", "text/csv"), ("json", "application/json")):
             resources.append(
                 {
                     "name": name + ("" if fmt == "csv" else "-json"),
-                    "path": f"{slug}/comments.{fmt}",
+                    "path": urls.relative_to(urls.comments_data(slug, fmt), urls.datapackage()),
                     "format": fmt,
                     "mediatype": media,
                     "encoding": "utf-8",
@@ -304,13 +303,13 @@ def open_data_files(site: Site) -> Iterator[tuple[str, bytes]]:
         consultation_statistics(site.portal, site.settings, site.today, s) for s in consultation_slugs(site)
     ]
     yield (
-        f"{DATA_DIR}/statistics.csv",
+        urls.statistics_csv(),
         _csv(STATISTICS_FIELDS, (csv_line(row.values()) for s in stats for row in statistics_rows(s))),
     )
     resources.append(
         {
             "name": "statistics",
-            "path": "statistics.csv",
+            "path": urls.relative_to(urls.statistics_csv(), urls.datapackage()),
             "format": "csv",
             "mediatype": "text/csv",
             "encoding": "utf-8",
@@ -334,5 +333,5 @@ def open_data_files(site: Site) -> Iterator[tuple[str, bytes]]:
         "created": site.today.isoformat(),
         "resources": resources,
     }
-    yield f"{DATA_DIR}/datapackage.json", json.dumps(package, ensure_ascii=False, indent=1).encode("utf-8")
+    yield urls.datapackage(), json.dumps(package, ensure_ascii=False, indent=1).encode("utf-8")
     kept.save()

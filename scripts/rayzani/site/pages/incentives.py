@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 from markupsafe import Markup
 
+from rayzani import urls
 from rayzani.analysis.incentives import (
     REGISTER,
     Certificate,
@@ -24,17 +25,9 @@ from rayzani.i18n.dates import format_date
 from rayzani.load.loader import read_yaml
 from rayzani.model import LANGS, Submission
 from rayzani.render.environment import render, translate
+from rayzani.site.context import Site
 from rayzani.site.files.pdf import font_face_css, html_to_pdf
-from rayzani.site.pages.core import (
-    Site,
-    call_key,
-    discussion_key,
-    link,
-    section_label,
-)
-
-HALL_KEY = "hall-of-fame/"
-VERIFY_KEY = "certificates/verify/"
+from rayzani.site.views import section_label
 
 
 def issued_register(root: Path) -> object:
@@ -44,18 +37,6 @@ def issued_register(root: Path) -> object:
         return read_yaml(path) if path.is_file() else None
     except yaml.YAMLError:
         return None
-
-
-def profile_key(slug: str) -> str:
-    return f"participants/{slug}/"
-
-
-def certificate_key(code: str) -> str:
-    return f"certificates/{code}/"
-
-
-def certificate_pdf(code: str) -> str:
-    return f"data/certificates/{code}.pdf"
 
 
 @dataclass
@@ -84,13 +65,6 @@ class Incentives:
         draft = self.site.portal.drafts.get(target)
         return draft.text(lang).title if draft else self.site.portal.calls[target].title.get(lang)
 
-    def comment_url(self, from_key: str, record: Submission) -> str:
-        draft = self.site.portal.drafts.get(record.target)
-        if draft is None:
-            return link(from_key, call_key(record.target), f"c-{record.id}")
-        page = self.site.permalinks(draft).get(record.id, discussion_key(draft.slug, "general"))
-        return link(from_key, page, f"c-{record.id}")
-
     def contributions(self, from_key: str, records: list[Submission], lang: str) -> list[Contribution]:
         shown = []
         for r in records:
@@ -107,7 +81,7 @@ class Incentives:
                     label,
                     r.received,
                     r.decision.status,
-                    self.comment_url(from_key, r),
+                    self.site.comment_link(from_key, r.target, r.id),
                 )
             )
         return shown
@@ -117,12 +91,12 @@ class Incentives:
 
 
 def hall_page(inc: Incentives, lang: str, target: str | None) -> str:
-    key = HALL_KEY + (f"{target}/" if target else "")
+    key = urls.hall_of_fame_key(target)
     ranked = hall_of_fame(list(inc.people.values()), target)
     rows = [
         (
             p,
-            link(key, profile_key(p.slug)),
+            urls.link(key, urls.profile_key(p.slug)),
             sum(
                 r.decision.status in ("accepted", "partially-accepted")
                 for r in (p.on(target) if target else p.records)
@@ -136,18 +110,18 @@ def hall_page(inc: Incentives, lang: str, target: str | None) -> str:
         lang,
         rows=rows,
         title=inc.title(target, lang) if target else None,
-        others=[(inc.title(t, lang), link(key, HALL_KEY + f"{t}/")) for t in consultations],
-        overall=link(key, HALL_KEY),
+        others=[(inc.title(t, lang), urls.link(key, urls.hall_of_fame_key(t))) for t in consultations],
+        overall=urls.link(key, urls.hall_of_fame_key()),
         points=inc.site.settings.points,
         levels=sorted(inc.site.settings.levels.items(), key=lambda kv: kv[1]),
-        verify=link(key, VERIFY_KEY),
+        verify=urls.link(key, urls.verify_key()),
     )
 
 
 def profile_page(inc: Incentives, person: Participant, lang: str) -> str:
-    key = profile_key(person.slug)
+    key = urls.profile_key(person.slug)
     certs = [
-        (inc.title(c.target, lang), c.code, link(key, certificate_key(c.code)))
+        (inc.title(c.target, lang), c.code, urls.link(key, urls.certificate_key(c.code)))
         for c in inc.certificates_of(person)
     ]
     return render(
@@ -156,7 +130,7 @@ def profile_page(inc: Incentives, person: Participant, lang: str) -> str:
         person=person,
         contributions=inc.contributions(key, person.records, lang),
         certificates=certs,
-        hall=link(key, HALL_KEY),
+        hall=urls.link(key, urls.hall_of_fame_key()),
     )
 
 
@@ -166,25 +140,26 @@ def certificate_context(inc: Incentives, cert: Certificate, lang: str, key: str)
         "title": inc.title(cert.target, lang),
         "contributions": inc.contributions(key, list(cert.records), lang),
         "issued": format_date(inc.site.today, lang),
-        "verify_url": inc.site.url(VERIFY_KEY, lang),
+        "verify_url": inc.site.url(urls.verify_key(), lang),
     }
 
 
 def certificate_page(inc: Incentives, cert: Certificate, lang: str) -> str:
-    key = certificate_key(cert.code)
+    key = urls.certificate_key(cert.code)
     return render(
         "certificate.md.j2",
         lang,
-        pdf=inc.site.file_link(key, lang, certificate_pdf(cert.code)),
-        verify=link(key, VERIFY_KEY),
-        profile=link(key, profile_key(cert.participant.slug)),
+        pdf=inc.site.file_link(key, lang, urls.certificate_pdf(cert.code)),
+        verify=urls.link(key, urls.verify_key()),
+        profile=urls.link(key, urls.profile_key(cert.participant.slug)),
         **certificate_context(inc, cert, lang, key),
     )
 
 
 def verify_page(inc: Incentives, lang: str) -> str:
+    key = urls.verify_key()
     rows = [
-        (c.code, inc.title(c.target, lang), c.participant.name, link(VERIFY_KEY, certificate_key(c.code)))
+        (c.code, inc.title(c.target, lang), c.participant.name, urls.link(key, urls.certificate_key(c.code)))
         for c in sorted(inc.certificates, key=lambda c: c.code)
     ]
     return render("verify.md.j2", lang, rows=rows, signed=bool(inc.certificates))
@@ -192,14 +167,14 @@ def verify_page(inc: Incentives, lang: str) -> str:
 
 def incentive_pages(site: Site, lang: str) -> Iterator[tuple[str, str]]:
     inc = Incentives(site)
-    yield HALL_KEY, hall_page(inc, lang, None)
+    yield urls.hall_of_fame_key(), hall_page(inc, lang, None)
     for target in sorted({r.target for p in inc.people.values() for r in p.records}):
-        yield HALL_KEY + f"{target}/", hall_page(inc, lang, target)
+        yield urls.hall_of_fame_key(target), hall_page(inc, lang, target)
     for person in inc.people.values():
-        yield profile_key(person.slug), profile_page(inc, person, lang)
-    yield VERIFY_KEY, verify_page(inc, lang)
+        yield urls.profile_key(person.slug), profile_page(inc, person, lang)
+    yield urls.verify_key(), verify_page(inc, lang)
     for cert in inc.certificates:
-        yield certificate_key(cert.code), certificate_page(inc, cert, lang)
+        yield urls.certificate_key(cert.code), certificate_page(inc, cert, lang)
 
 
 def certificate_pdf_files(site: Site) -> Iterator[tuple[str, bytes]]:
@@ -213,6 +188,6 @@ def certificate_pdf_files(site: Site) -> Iterator[tuple[str, bytes]]:
         ]
         html = render("certificate_pdf.html.j2", "fa", fonts=Markup(font_face_css(root)), bodies=bodies)
         yield (
-            certificate_pdf(cert.code),
+            urls.certificate_pdf(cert.code),
             html_to_pdf(html, root, cache_root(root) / "pdf" / f"certificate-{cert.code}"),
         )

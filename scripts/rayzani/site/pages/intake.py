@@ -6,17 +6,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from rayzani import urls
 from rayzani.model import AGE_BANDS, GENDERS, MAX_COMMENT_CHARS, RESPONDENT_TYPES, Call, Draft
 from rayzani.model.provinces import PROVINCES
 from rayzani.render.environment import render, translate
-from rayzani.site.pages.core import Site, draft_key, link, section_label
+from rayzani.site.context import Site
+from rayzani.site.views import section_label
 
 ISSUE_FORM = "comment.yml"
 IDEA_FORM = "idea.yml"
-
-
-def form_key(slug: str, anchor: str | None = None) -> str:
-    return f"drafts/{slug}/comment/" + (f"{anchor}/" if anchor else "")
 
 
 def issue_form_url(site: Site, draft: Draft, anchor: str | None) -> str | None:
@@ -46,7 +44,7 @@ def comment_links(site: Site, draft: Draft, from_key: str, lang: str) -> dict[st
         if issue:
             found.append(CommentLink(translate("comment_via_issue", lang), issue, "issue"))
         if site.settings.form_endpoint:
-            url = link(from_key, form_key(draft.slug, wanted))
+            url = urls.link(from_key, urls.comment_form_key(draft.slug, wanted))
             found.append(CommentLink(translate("comment_via_form", lang), url, "form"))
         links[anchor] = found
     return links
@@ -89,7 +87,7 @@ def province_choices(lang: str) -> list[Choice]:
 
 
 def comment_form_page(site: Site, draft: Draft, anchor: str | None, lang: str) -> str:
-    key = form_key(draft.slug, anchor)
+    key = urls.comment_form_key(draft.slug, anchor)
     sections = [Choice("", translate("form_general", lang), anchor is None)]
     for fa_article in draft.articles:
         for target in fa_article.anchors():
@@ -101,7 +99,7 @@ def comment_form_page(site: Site, draft: Draft, anchor: str | None, lang: str) -
         title=draft.text(lang).title,
         endpoint=site.settings.form_endpoint,
         issue_url=issue_form_url(site, draft, anchor),
-        back=link(key, draft_key(draft.slug), anchor or ""),
+        back=urls.link(key, urls.draft_key(draft.slug), anchor or ""),
         sections=sections,
         types=choices(RESPONDENT_TYPES, "type_", lang),
         age_bands=choices(AGE_BANDS, "age_", lang),
@@ -114,10 +112,10 @@ def comment_form_page(site: Site, draft: Draft, anchor: str | None, lang: str) -
 def comment_form_pages(site: Site, lang: str) -> Iterator[tuple[str, str]]:
     """A form page per draft, and one per article with that article chosen (no script needed)."""
     for draft in site.portal.drafts.values():
-        yield form_key(draft.slug), comment_form_page(site, draft, None, lang)
+        yield urls.comment_form_key(draft.slug), comment_form_page(site, draft, None, lang)
         if site.settings.form_endpoint:
             for article in draft.articles:
                 yield (
-                    form_key(draft.slug, article.anchor),
+                    urls.comment_form_key(draft.slug, article.anchor),
                     comment_form_page(site, draft, article.anchor, lang),
                 )

@@ -6,14 +6,11 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from rayzani import urls
 from rayzani.cache.memo import per_portal
 from rayzani.model import Call, Panel, Submission
 from rayzani.render.environment import render, translate
-from rayzani.site.pages.core import Site, call_key, discussion_key, draft_key, link
-
-
-def panels_key(slug: str | None = None) -> str:
-    return f"panels/{slug}/" if slug else "panels/"
+from rayzani.site.context import Site
 
 
 @dataclass
@@ -45,28 +42,15 @@ def _decisions_by_panel(site: Site) -> dict[str, list[tuple[str, Submission]]]:
     return by_panel
 
 
-def _page_of_comments(site: Site, target: str) -> dict[str, str]:
-    """Page key of every comment on a target (computed once per target, not per decision)."""
-    draft = site.portal.drafts.get(target)
-    if draft is None:
-        return {r.id: call_key(target) for r in site.portal.comments_on(target)}
-    return site.permalinks(draft)
-
-
 def panel_page(site: Site, panel: Panel, lang: str) -> str:
-    key = panels_key(panel.slug)
+    key = urls.panels_key(panel.slug)
     decisions = []
-    pages: dict[str, dict[str, str]] = {}
     for target, record in decided_by_panel(site, panel):
         holder = site.portal.drafts.get(target)
         title = holder.text(lang).title if holder else site.portal.calls[target].title.get(lang)
-        if target not in pages:
-            pages[target] = _page_of_comments(site, target)
-        where = pages[target]
-        url = link(key, where.get(record.id, discussion_key(target, "general")), f"c-{record.id}")
-        decisions.append((title, record, url))
+        decisions.append((title, record, site.comment_link(key, target, record.id)))
     reviews = [
-        (site.portal.drafts[slug].text(lang).title, link(key, draft_key(slug)))
+        (site.portal.drafts[slug].text(lang).title, urls.link(key, urls.draft_key(slug)))
         for slug in panel.drafts
         if slug in site.portal.drafts
     ]
@@ -76,16 +60,16 @@ def panel_page(site: Site, panel: Panel, lang: str) -> str:
                 reviews.append(
                     (
                         f"{call.title.get(lang)}: {domain.name.get(lang)}",
-                        link(key, call_key(call.slug), f"domain-{domain.id}"),
+                        urls.link(key, urls.call_key(call.slug), f"domain-{domain.id}"),
                     )
                 )
     return render("panel.md.j2", lang, panel=panel, decisions=decisions, reviews=reviews)
 
 
 def panels_index(site: Site, lang: str) -> str:
-    key = panels_key()
+    key = urls.panels_key()
     rows = [
-        (p, link(key, panels_key(p.slug)), len(decided_by_panel(site, p)))
+        (p, urls.link(key, urls.panels_key(p.slug)), len(decided_by_panel(site, p)))
         for p in site.portal.panels.values()
     ]
     return render("panels.md.j2", lang, rows=rows)
@@ -94,9 +78,9 @@ def panels_index(site: Site, lang: str) -> str:
 def panel_pages(site: Site, lang: str) -> Iterator[tuple[str, str]]:
     if not site.portal.panels:
         return
-    yield panels_key(), panels_index(site, lang)
+    yield urls.panels_key(), panels_index(site, lang)
     for panel in site.portal.panels.values():
-        yield panels_key(panel.slug), panel_page(site, panel, lang)
+        yield urls.panels_key(panel.slug), panel_page(site, panel, lang)
 
 
 @dataclass

@@ -7,20 +7,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from rayzani import urls
 from rayzani.analysis.polls import REJECTION_REASONS, Tally, tally
 from rayzani.i18n.text import localise_digits
 from rayzani.model import AGE_BANDS, GENDERS, RESPONDENT_TYPES, Call, Window
 from rayzani.render.environment import render, translate
-from rayzani.site.pages.core import Site, call_key, link, state_view
+from rayzani.site.context import Site
 from rayzani.site.pages.intake import Choice, CommentLink, choices, province_choices
-
-
-def poll_key(slug: str) -> str:
-    return f"calls/{slug}/poll/"
-
-
-def vote_form_key(slug: str) -> str:
-    return f"calls/{slug}/vote/"
+from rayzani.site.views import state_view
 
 
 def vote_issue_url(site: Site, call: Call) -> str | None:
@@ -59,7 +53,7 @@ def vote_ways(site: Site, call: Call, from_key: str, lang: str) -> VoteWays | No
     if issue:
         links.append(CommentLink(translate("vote_via_issue", lang), issue, "issue"))
     if takes_web_votes(site, call):
-        form = link(from_key, vote_form_key(call.slug))
+        form = urls.link(from_key, urls.vote_form_key(call.slug))
         links.append(CommentLink(translate("vote_via_form", lang), form, "form"))
     return VoteWays(state, call.window, links) if links else None
 
@@ -78,7 +72,7 @@ def _percent(share: float, lang: str) -> str:
 
 def poll_page(site: Site, call: Call, lang: str) -> str:
     assert call.poll is not None
-    key = poll_key(call.slug)
+    key = urls.poll_key(call.slug)
     result = call_tally(site, call)
     rows = [(o, result.counts[o.id], _percent(result.share(o.id), lang)) for o in call.poll.options]
     return render(
@@ -89,7 +83,7 @@ def poll_page(site: Site, call: Call, lang: str) -> str:
         result=result,
         reasons=REJECTION_REASONS,
         today=site.today,
-        call_url=link(key, call_key(call.slug)),
+        call_url=urls.link(key, urls.call_key(call.slug)),
         vote_ways=vote_ways(site, call, key, lang),
         state=state_view(call.window, site.today, lang, site.portal.report_of(call.slug)),
     )
@@ -97,7 +91,7 @@ def poll_page(site: Site, call: Call, lang: str) -> str:
 
 def vote_form_page(site: Site, call: Call, lang: str) -> str:
     assert call.poll is not None
-    key = vote_form_key(call.slug)
+    key = urls.vote_form_key(call.slug)
     return render(
         "poll_vote_form.md.j2",
         lang,
@@ -108,8 +102,8 @@ def vote_form_page(site: Site, call: Call, lang: str) -> str:
         # Why there is no form: the portal has no form service, or this call takes no web votes.
         form_off="vote_form_not_set_up" if "form" in call.channels else "vote_form_not_a_channel",
         issue_url=vote_issue_url(site, call),
-        call_url=link(key, call_key(call.slug)),
-        results_url=link(key, poll_key(call.slug)),
+        call_url=urls.link(key, urls.call_key(call.slug)),
+        results_url=urls.link(key, urls.poll_key(call.slug)),
         options=[Choice(o.id, o.name.get(lang)) for o in call.poll.options],
         types=choices(RESPONDENT_TYPES, "type_", lang),
         age_bands=choices(AGE_BANDS, "age_", lang),
@@ -122,5 +116,5 @@ def poll_pages(site: Site, lang: str) -> Iterator[tuple[str, str]]:
     """Per call with a poll: its results page and its web vote form page (which says when it is shut)."""
     for call in site.portal.calls.values():
         if call.poll is not None:
-            yield poll_key(call.slug), poll_page(site, call, lang)
-            yield vote_form_key(call.slug), vote_form_page(site, call, lang)
+            yield urls.poll_key(call.slug), poll_page(site, call, lang)
+            yield urls.vote_form_key(call.slug), vote_form_page(site, call, lang)

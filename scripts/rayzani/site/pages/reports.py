@@ -1,4 +1,4 @@
-"""Reports of closed consultations, the statistics page and the portal dashboard, in both languages.
+"""Reports of closed consultations, in both languages, as pages and as PDFs.
 
 A report is shown from its `published` date on: a report dated after the build date is not
 published yet, so editors can merge it in advance and it appears on the day.
@@ -15,6 +15,7 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from rayzani import urls
 from rayzani.analysis.concerns import (
     ArticleCounts,
     CommentGroup,
@@ -22,55 +23,26 @@ from rayzani.analysis.concerns import (
     most_discussed,
     near_duplicate_groups,
 )
-from rayzani.analysis.disclosure import HIDDEN, SMALL, WITHHELD
-from rayzani.analysis.stats import (
-    NOT_STATED,
-    PERSONAL_OPEN,
-    Breakdown,
-    Cell,
-    Statistics,
-    consultation_statistics,
-    portal_statistics,
-)
+from rayzani.analysis.discussions import GENERAL, anchor_of
+from rayzani.analysis.stats import PERSONAL_OPEN, consultation_statistics
 from rayzani.cache.store import cache_root
-from rayzani.i18n.dates import format_date
 from rayzani.i18n.text import localise_digits
 from rayzani.model import LANGS, Call, Draft, Localized, Report, Submission, Window
-from rayzani.model.provinces import PROVINCES
 from rayzani.render.environment import render, translate
 from rayzani.render.sanitize import render_comment
-from rayzani.site.charts import Bar, bar_chart, province_map, timeline
+from rayzani.site.context import Site
+from rayzani.site.figures import statistics_charts
 from rayzani.site.files.pdf import font_face_css, html_to_pdf
-from rayzani.site.pages.core import (
+from rayzani.site.share import share_links
+from rayzani.site.views import (
     CommentView,
-    Site,
     article_label,
-    call_key,
     comment_view,
-    discussion_key,
     draft_comment_view,
-    draft_key,
-    link,
     section_label,
 )
-from rayzani.site.share import share_links
 
-STATISTICS_KEY = "statistics/"
-DASHBOARD_KEY = "dashboard/"
 ANSWERED_ACCEPTED = ("accepted", "partially-accepted")
-
-
-def report_key(subject_key: str) -> str:
-    return f"{subject_key}report/"
-
-
-def data_link(from_key: str, lang: str, path: str) -> str:
-    """Data files live once, at the site root: English pages (under /en/) climb one level more."""
-    return "../" * (from_key.count("/") + (1 if lang == "en" else 0)) + path
-
-
-def pdf_path(slug: str, lang: str) -> str:
-    return f"data/{slug}/report-{lang}.pdf"
 
 
 @dataclass
@@ -96,7 +68,7 @@ def subjects(site: Site) -> list[Subject]:
             found.append(
                 Subject(
                     draft.slug,
-                    draft_key(draft.slug),
+                    urls.draft_key(draft.slug),
                     Localized(
                         draft.text("fa").title,
                         draft.text("en").title if draft.has_translation("en") else None,
@@ -118,7 +90,7 @@ def subjects(site: Site) -> list[Subject]:
             found.append(
                 Subject(
                     draft.slug if draft else call.slug,
-                    call_key(call.slug),
+                    urls.call_key(call.slug),
                     call.title,
                     call.asked,
                     call.window,
@@ -129,151 +101,6 @@ def subjects(site: Site) -> list[Subject]:
                 )
             )
     return found
-
-
-@dataclass
-class ChartView:
-    """A chart and its data table, side by side."""
-
-    id: str
-    title: str
-    svg: Markup
-    caption: str
-    head: tuple[str, str]
-    rows: list[tuple[str, str]]
-    long: bool = False  # a long table is folded under the chart
-    # The same data as HTML bars for the PDF (WeasyPrint's SVG text does not do Persian):
-    # (label, shown, width in % of the longest; None when suppressed), and whether they stand
-    # as columns (a time line) rather than lie as bars.
-    print_bars: list[tuple[str, str, float | None]] = field(default_factory=list)
-    columns: bool = False
-
-
-def print_bars(
-    items: list[Bar], threshold: int, skip_zero: bool = False
-) -> list[tuple[str, str, float | None]]:
-    top = max([b.value for b in items if b.value is not None] + [threshold, 1])
-    return [
-        (b.label, b.shown, None if b.value is None else round(100 * b.value / top, 1))
-        for b in items
-        if not (skip_zero and b.value == 0)
-    ]
-
-
-def category_label(breakdown: Breakdown, category: str, lang: str) -> str:
-    if category == NOT_STATED:
-        return translate("not_stated", lang)
-    if breakdown.dimension == "province":
-        return PROVINCES[category][0 if lang == "fa" else 1]
-    if breakdown.dimension == "domain":
-        return breakdown.labels[category].get(lang)
-    prefix = {
-        "age": "age_",
-        "gender": "gender_",
-        "respondent_type": "type_",
-        "channel": "channel_",
-        "decision_status": "status_",
-    }[breakdown.dimension]
-    return translate(prefix + category, lang)
-
-
-def shown_count(cell: Cell, threshold: int, lang: str) -> str:
-    """A cell's count as printed: the number, or what its suppression says (never the number)."""
-    if cell.state == SMALL:
-        return translate("fewer_than", lang, n=threshold)
-    if cell.state == HIDDEN:
-        return translate("hidden_cell", lang)
-    if cell.state == WITHHELD:
-        return translate("withheld_cell", lang)
-    return localise_digits(cell.count, lang)
-
-
-def bars(breakdown: Breakdown, threshold: int, lang: str, keep_zero: bool = True) -> list[Bar]:
-    return [
-        Bar(
-            category_label(breakdown, c.category, lang),
-            None if c.suppressed else c.count,
-            shown_count(c, threshold, lang),
-        )
-        for c in breakdown.cells
-        if keep_zero or c.count or c.suppressed
-    ]
-
-
-def statistics_charts(stats: Statistics, lang: str, prefix: str) -> list[ChartView]:
-    """Every breakdown as a chart with its table; the province breakdown as a tile map."""
-    charts = []
-    unit_of = {"participants": "col_participants", "comments": "col_comments"}
-    for breakdown in stats.breakdowns:
-        title = translate(f"chart_{breakdown.dimension}", lang)
-        chart_id = f"{prefix}-{breakdown.dimension.replace('_', '-')}"
-        head = (translate(f"dim_{breakdown.dimension}", lang), translate(unit_of[breakdown.unit], lang))
-        rows_all = bars(breakdown, stats.threshold, lang)
-        desc = translate(
-            "chart_desc",
-            lang,
-            what=title,
-            total=localise_digits(breakdown.total, lang),
-            unit=translate(f"unit_{breakdown.unit}", lang),
-        )
-        states = {c.state for c in breakdown.cells}
-        if breakdown.withheld:
-            desc += " " + translate("chart_desc_withheld", lang)
-        else:
-            if SMALL in states:
-                desc += " " + translate("chart_desc_suppressed", lang, n=stats.threshold)
-            if HIDDEN in states:
-                desc += " " + translate("chart_desc_hidden", lang)
-        if breakdown.dimension == "province":
-            tiles = {c.category: bar for c, bar in zip(breakdown.cells, rows_all, strict=True)}
-            svg = province_map(chart_id, title, desc + " " + translate("map_desc", lang), tiles, lang)
-            caption = desc + " " + translate("map_desc", lang)
-            listed = [(b.label, b.shown) for b in rows_all]
-            printed = print_bars(rows_all, stats.threshold, skip_zero=True)
-            charts.append(ChartView(chart_id, title, svg, caption, head, listed, True, printed))
-            continue
-        shown = bars(breakdown, stats.threshold, lang, keep_zero=breakdown.unit == "participants")
-        svg = bar_chart(chart_id, title, desc, shown, stats.threshold, lang)
-        rows = [(b.label, b.shown) for b in shown]
-        charts.append(
-            ChartView(chart_id, title, svg, desc, head, rows, False, print_bars(shown, stats.threshold))
-        )
-    if stats.timeline:
-        charts.append(timeline_chart(stats, lang, prefix))
-    return charts
-
-
-def timeline_chart(stats: Statistics, lang: str, prefix: str) -> ChartView:
-    monthly = stats.scope == "portal"
-    title = translate("chart_timeline_monthly" if monthly else "chart_timeline", lang)
-    points = list(stats.timeline)
-
-    def when(day: dt.date) -> str:
-        return _month(day, lang) if monthly else format_date(day, lang)
-
-    peak = max(points, key=lambda p: p[1])
-    desc = translate(
-        "timeline_desc",
-        lang,
-        first=when(points[0][0]),
-        last=when(points[-1][0]),
-        total=localise_digits(sum(n for _, n in points), lang),
-        peak=when(peak[0]),
-        most=localise_digits(peak[1], lang),
-    )
-    chart_id = f"{prefix}-timeline"
-    svg = timeline(chart_id, title, desc, points, (when(points[0][0]), when(points[-1][0])), lang)
-    head = (translate("col_month" if monthly else "col_day", lang), translate("col_comments", lang))
-    rows = [(when(day), localise_digits(n, lang)) for day, n in points]
-    printed = print_bars(
-        [Bar(label, n, shown) for (label, shown), (_, n) in zip(rows, points, strict=True)], 1
-    )
-    return ChartView(chart_id, title, svg, desc, head, rows, len(rows) > 12, printed, columns=True)
-
-
-def _month(day: dt.date, lang: str) -> str:
-    """A month as its reader names it: Jalali month of the 1st day, or the Gregorian month."""
-    return format_date(day, lang).split(" ", 1)[1]
 
 
 @dataclass
@@ -301,7 +128,7 @@ class AnswerSection:
 
 
 def _article_name(draft: Draft, anchor: str, lang: str) -> str:
-    if anchor == "general":
+    if anchor == GENERAL:
         return translate("general_comments", lang)
     for fa, article in zip(draft.articles, draft.text(lang).articles, strict=True):
         if fa.anchor == anchor:
@@ -321,7 +148,7 @@ def _article_name(draft: Draft, anchor: str, lang: str) -> str:
 
 def report_context(site: Site, subject: Subject, lang: str) -> dict[str, Any]:
     """What a report shows, for its page and its PDF alike."""
-    key = report_key(subject.key)
+    key = urls.report_key(subject.key)
     records = site.portal.comments_on(subject.slug)
     stats = consultation_statistics(site.portal, site.settings, site.today, subject.slug)
     groups = near_duplicate_groups(records)
@@ -333,19 +160,19 @@ def report_context(site: Site, subject: Subject, lang: str) -> dict[str, Any]:
 
         def card(r: Submission) -> CommentView:
             return draft_comment_view(
-                draft, r, key, link(key, where[r.id], f"c-{r.id}"), lang, site.portal.panels
+                draft, r, key, urls.comment_link(key, where[r.id], r.id), lang, site.portal.panels
             )
 
         counts = article_counts(draft, records)
         current = {a.anchor for a in draft.articles}
         sections = [AnswerSection(_article_name(draft, c.anchor, lang), c.anchor) for c in counts]
-        anchor_of = {r.id: (a.anchor if (a := draft.article_of(r.section)) else "general") for r in records}
+        section_of = {r.id: anchor_of(draft, r.section) for r in records}
         articles = [
             ArticleRow(
                 _article_name(draft, c.anchor, lang),
-                link(key, draft_key(draft.slug), c.anchor)
-                if c.anchor in current or c.anchor == "general"
-                else link(key, discussion_key(draft.slug, c.anchor)),
+                urls.link(key, urls.draft_key(draft.slug), c.anchor)
+                if c.anchor in current or c.anchor == GENERAL
+                else urls.link(key, urls.discussion_key(draft.slug, c.anchor)),
                 c,
             )
             for c in counts
@@ -358,22 +185,25 @@ def report_context(site: Site, subject: Subject, lang: str) -> dict[str, Any]:
         def card(r: Submission) -> CommentView:
             name = call.domain(r.domain).name.get(lang) if r.domain and call.domain(r.domain) else None
             return comment_view(
-                r, link(key, call_key(call.slug), f"c-{r.id}"), name or translate("general", lang), lang
+                r,
+                urls.comment_link(key, urls.call_key(call.slug), r.id),
+                name or translate("general", lang),
+                lang,
             )
 
         sections = [AnswerSection(d.name.get(lang), d.id) for d in call.domains]
-        sections.append(AnswerSection(translate("general", lang), "general"))
-        anchor_of = {r.id: r.domain if r.domain and call.domain(r.domain) else "general" for r in records}
+        sections.append(AnswerSection(translate("general", lang), GENERAL))
+        section_of = {r.id: r.domain if r.domain and call.domain(r.domain) else GENERAL for r in records}
         articles, discussed = [], []
     by_anchor = {s.anchor: s for s in sections}
     for record in records:
         group = group_of.get(record.id)
         if group and group.representative is not record:
             continue  # a campaign is answered once, under its first comment
-        by_anchor[anchor_of[record.id]].cards.append((card(record), group.count if group else 1))
+        by_anchor[section_of[record.id]].cards.append((card(record), group.count if group else 1))
     statuses = Counter(r.decision.status for r in records)
     answered = len(records) - statuses.get("pending", 0)
-    pdf = pdf_path(subject.slug if subject.call is None else subject.call.slug, lang)
+    pdf = urls.report_pdf(subject.slug if subject.call is None else subject.call.slug, lang)
     by_channel = stats.breakdown("channel")
     channels = translate("list_separator", lang).join(
         translate("channel_count", lang, channel=translate(f"channel_{c.category}", lang), n=c.count)
@@ -395,11 +225,11 @@ def report_context(site: Site, subject: Subject, lang: str) -> dict[str, Any]:
         sections=[s for s in sections if s.cards],
         answered=answered,
         accepted=sum(statuses.get(s, 0) for s in ANSWERED_ACCEPTED),
-        subject_link=link(key, subject.key),
-        pdf_link=data_link(key, lang, pdf),
-        csv_link=data_link(key, lang, f"data/{subject.slug}/comments.csv"),
-        json_link=data_link(key, lang, f"data/{subject.slug}/comments.json"),
-        statistics_link=link(key, STATISTICS_KEY, "suppression"),
+        subject_link=urls.link(key, subject.key),
+        pdf_link=urls.file_link(key, lang, pdf),
+        csv_link=urls.file_link(key, lang, urls.comments_data(subject.slug, "csv")),
+        json_link=urls.file_link(key, lang, urls.comments_data(subject.slug, "json")),
+        statistics_link=urls.link(key, urls.statistics_key(), "suppression"),
         changes=_changes_link(key, draft),
         share_links=share_links(
             site.url(key, lang), lang, translate("share_text_report", lang, title=subject.title.get(lang))
@@ -429,7 +259,7 @@ def report_pdf_files(site: Site) -> Iterator[tuple[str, bytes]]:
                 **context,
             )
             yield (
-                pdf_path(slug, lang),
+                urls.report_pdf(slug, lang),
                 html_to_pdf(html, root, cache_root(root) / "pdf" / f"report-{slug}-{lang}"),
             )
 
@@ -438,7 +268,7 @@ def _changes_link(key: str, draft: Draft | None) -> str | None:
     """The redline of the latest version, when the draft was revised."""
     if draft is None or len(draft.history()) < 2:
         return None
-    return link(key, f"drafts/{draft.slug}/changes/{draft.history()[-1].label}/")
+    return urls.link(key, urls.changes_key(draft.slug, draft.history()[-1].label))
 
 
 def _group_view(group: CommentGroup, key: str, card) -> GroupView:
@@ -449,86 +279,7 @@ def _group_view(group: CommentGroup, key: str, card) -> GroupView:
     return GroupView(group.count, body, view.permalink, view.received)
 
 
-def statistics_page(site: Site, lang: str) -> str:
-    stats = portal_statistics(site.portal, site.settings, site.today)
-    reports = [(s.title.get(lang), link(STATISTICS_KEY, report_key(s.key))) for s in subjects(site)]
-    return render(
-        "statistics.md.j2",
-        lang,
-        stats=stats,
-        personal_open=stats.personal == PERSONAL_OPEN,
-        charts=statistics_charts(stats, lang, "rz-portal"),
-        threshold=site.settings.suppression_threshold,
-        reports=reports,
-        data_package=data_link(STATISTICS_KEY, lang, "data/datapackage.json"),
-        statistics_csv=data_link(STATISTICS_KEY, lang, "data/statistics.csv"),
-        dashboard=link(STATISTICS_KEY, DASHBOARD_KEY),
-    )
-
-
-@dataclass
-class UnitRow:
-    unit: str
-    decided: int
-    accepted: int
-    rate: int  # percent of the decided proposals accepted in full or in part
-
-
-def percent(part: int, whole: int) -> int:
-    return round(100 * part / whole) if whole else 0
-
-
-def dashboard_page(site: Site, lang: str) -> str:
-    portal = site.portal
-    consultations: list[tuple[str, Window, str]] = [
-        (d.slug, d.window, d.text(lang).issuing_unit) for d in portal.drafts.values()
-    ] + [
-        (c.slug, c.window, c.organiser.get(lang)) for c in portal.calls.values() if c.kind == "crowdsourcing"
-    ]
-    states = Counter(w.state(site.today) for _, w, _ in consultations)
-    records = [r for slug, _, _ in consultations for r in portal.comments_on(slug)]
-    answered = [r for r in records if not r.decision.is_pending]
-    units: dict[str, list[Submission]] = {}
-    for slug, _, unit in consultations:
-        units.setdefault(unit, []).extend(r for r in portal.comments_on(slug) if not r.decision.is_pending)
-    rows = [
-        UnitRow(
-            unit, len(rs), n := sum(r.decision.status in ANSWERED_ACCEPTED for r in rs), percent(n, len(rs))
-        )
-        for unit, rs in sorted(units.items())
-    ]
-    stats = portal_statistics(portal, site.settings, site.today)
-    rate_title = translate("chart_acceptance", lang)
-    rate_desc = translate("acceptance_desc", lang)
-    rate_bars = [Bar(r.unit, r.rate, translate("percent", lang, n=r.rate)) for r in rows if r.decided]
-    acceptance = ChartView(
-        "rz-dashboard-acceptance",
-        rate_title,
-        bar_chart("rz-dashboard-acceptance", rate_title, rate_desc, rate_bars, 0, lang),
-        rate_desc,
-        (translate("col_issuing_unit", lang), translate("col_acceptance", lang)),
-        [(b.label, b.shown) for b in rate_bars],
-    )
-    return render(
-        "dashboard.md.j2",
-        lang,
-        states=states,
-        total=len(consultations),
-        comments=len(records),
-        participants=stats.participants,
-        answered=len(answered),
-        response_rate=percent(len(answered), len(records)),
-        units=rows,
-        acceptance=acceptance,
-        participation=timeline_chart(stats, lang, "rz-dashboard") if stats.timeline else None,
-        statistics=link(DASHBOARD_KEY, STATISTICS_KEY),
-        reports=[(s.title.get(lang), link(DASHBOARD_KEY, report_key(s.key))) for s in subjects(site)],
-    )
-
-
 def report_pages(site: Site, lang: str) -> Iterator[tuple[str, str]]:
-    """Every published report, the statistics page and the dashboard."""
+    """Every published report."""
     for subject in subjects(site):
-        yield report_key(subject.key), report_page(site, subject, lang)
-    yield STATISTICS_KEY, statistics_page(site, lang)
-    yield DASHBOARD_KEY, dashboard_page(site, lang)
+        yield urls.report_key(subject.key), report_page(site, subject, lang)

@@ -8,23 +8,13 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
+from rayzani import urls
 from rayzani.analysis.redline import ArticleDiff, Segment, compare, preamble_diff
 from rayzani.i18n.text import localise_digits
 from rayzani.model import Draft, Version
 from rayzani.render.environment import render, translate
-from rayzani.site.pages.core import (
-    CommentView,
-    Site,
-    _article_markdown,
-    article_label,
-    changes_key,
-    discussion_key,
-    draft_comment_view,
-    draft_key,
-    link,
-    version_key,
-    versions_key,
-)
+from rayzani.site.context import Site
+from rayzani.site.views import CommentView, article_label, article_markdown, draft_comment_view
 
 
 @dataclass
@@ -43,7 +33,7 @@ def _changed(diffs: tuple[ArticleDiff, ...]) -> int:
 
 
 def versions_page(site: Site, draft: Draft, lang: str) -> str:
-    key = versions_key(draft.slug)
+    key = urls.versions_key(draft.slug)
     history = draft.history()
     rows = []
     for index, version in enumerate(history):
@@ -52,8 +42,8 @@ def versions_page(site: Site, draft: Draft, lang: str) -> str:
             VersionRow(
                 label=version.label,
                 version=version,
-                text_url=link(key, version_key(draft.slug, version.label)),
-                changes_url=link(key, changes_key(draft.slug, version.label)) if previous else None,
+                text_url=urls.link(key, urls.version_key(draft.slug, version.label)),
+                changes_url=urls.link(key, urls.changes_key(draft.slug, version.label)) if previous else None,
                 changed=_changed(compare(previous.text("fa"), version.text("fa"))) if previous else 0,
                 cited=len({c for change in version.changes for c in change.comments}),
                 current=index == len(history) - 1,
@@ -64,7 +54,7 @@ def versions_page(site: Site, draft: Draft, lang: str) -> str:
         lang,
         draft=draft,
         rows=list(reversed(rows)),
-        draft_link=link(key, draft_key(draft.slug)),
+        draft_link=urls.link(key, urls.draft_key(draft.slug)),
     )
 
 
@@ -79,7 +69,7 @@ class VersionArticle:
 
 def version_text_page(site: Site, draft: Draft, version: Version, lang: str) -> str:
     """A version's full text at a stable address, so that old comments keep pointing to it."""
-    key = version_key(draft.slug, version.label)
+    key = urls.version_key(draft.slug, version.label)
     groups = site.discussions(draft)
     text = version.text(lang)
     history = draft.history()
@@ -88,8 +78,10 @@ def version_text_page(site: Site, draft: Draft, version: Version, lang: str) -> 
         VersionArticle(
             anchor=fa.anchor,
             heading=article.heading,
-            body=_article_markdown(article, fa),
-            discussion=link(key, discussion_key(draft.slug, fa.anchor)) if fa.anchor in groups else None,
+            body=article_markdown(article, fa),
+            discussion=urls.link(key, urls.discussion_key(draft.slug, fa.anchor))
+            if fa.anchor in groups
+            else None,
             comments=len(groups[fa.anchor].records) if fa.anchor in groups else 0,
         )
         for article, fa in zip(text.articles, version.articles, strict=True)
@@ -103,10 +95,10 @@ def version_text_page(site: Site, draft: Draft, version: Version, lang: str) -> 
         translated=lang in version.texts or lang == "fa",
         articles=articles,
         current=index == len(history) - 1,
-        draft_link=link(key, draft_key(draft.slug)),
-        versions_link=link(key, versions_key(draft.slug)),
-        changes_link=link(key, changes_key(draft.slug, version.label)) if index else None,
-        next_changes=link(key, changes_key(draft.slug, history[index + 1].label))
+        draft_link=urls.link(key, urls.draft_key(draft.slug)),
+        versions_link=urls.link(key, urls.versions_key(draft.slug)),
+        changes_link=urls.link(key, urls.changes_key(draft.slug, version.label)) if index else None,
+        next_changes=urls.link(key, urls.changes_key(draft.slug, history[index + 1].label))
         if index + 1 < len(history)
         else None,
     )
@@ -126,7 +118,7 @@ class ChangeView:
 
 
 def changes_page(site: Site, draft: Draft, version: Version, lang: str) -> str:
-    key = changes_key(draft.slug, version.label)
+    key = urls.changes_key(draft.slug, version.label)
     history = draft.history()
     previous = history[history.index(version) - 1]
     records = {r.id: r for r in site.portal.comments_on(draft.slug)}
@@ -162,7 +154,7 @@ def changes_page(site: Site, draft: Draft, version: Version, lang: str) -> str:
                 blocks=_localise_markers(diff.blocks, lang_text),
                 comments=[
                     draft_comment_view(
-                        draft, records[i], key, link(key, where[i], f"c-{i}"), lang, site.portal.panels
+                        draft, records[i], key, urls.comment_link(key, where[i], i), lang, site.portal.panels
                     )
                     for i in cited.get(diff.anchor, ())
                     if i in records
@@ -182,10 +174,10 @@ def changes_page(site: Site, draft: Draft, version: Version, lang: str) -> str:
         ),
         changes=[c for c in changes if c.status != "unchanged"],
         unchanged=[c for c in changes if c.status == "unchanged"],
-        draft_link=link(key, draft_key(draft.slug)),
-        versions_link=link(key, versions_key(draft.slug)),
-        old_link=link(key, version_key(draft.slug, previous.label)),
-        new_link=link(key, version_key(draft.slug, version.label)),
+        draft_link=urls.link(key, urls.draft_key(draft.slug)),
+        versions_link=urls.link(key, urls.versions_key(draft.slug)),
+        old_link=urls.link(key, urls.version_key(draft.slug, previous.label)),
+        new_link=urls.link(key, urls.version_key(draft.slug, version.label)),
     )
 
 
@@ -218,8 +210,8 @@ def version_pages(site: Site, lang: str) -> Iterator[tuple[str, str]]:
         history = draft.history()
         if len(history) < 2:
             continue
-        yield versions_key(draft.slug), versions_page(site, draft, lang)
+        yield urls.versions_key(draft.slug), versions_page(site, draft, lang)
         for index, version in enumerate(history):
-            yield version_key(draft.slug, version.label), version_text_page(site, draft, version, lang)
+            yield urls.version_key(draft.slug, version.label), version_text_page(site, draft, version, lang)
             if index:
-                yield changes_key(draft.slug, version.label), changes_page(site, draft, version, lang)
+                yield urls.changes_key(draft.slug, version.label), changes_page(site, draft, version, lang)
