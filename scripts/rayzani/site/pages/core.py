@@ -19,6 +19,7 @@ from markupsafe import Markup
 from rayzani.build.framing import Framed
 from rayzani.cache.memo import per_portal
 from rayzani.cache.render_cache import RenderCache
+from rayzani.i18n import messages
 from rayzani.i18n.dates import format_date
 from rayzani.i18n.text import localise_digits
 from rayzani.model import (
@@ -85,7 +86,7 @@ def article_label(article: Article) -> str:
 def section_label(draft: Draft | Version, section: str | None, lang: str) -> str:
     """How a section is named in the text it belongs to (a version's, for an old comment)."""
     if not section:
-        return translate("general", lang)
+        return messages.text("general", lang)
     for fa_article, article in zip(draft.articles, draft.text(lang).articles, strict=False):
         if section == fa_article.anchor:
             return article_label(article)
@@ -444,7 +445,7 @@ def draft_page(site: Site, draft: Draft, lang: str) -> str:
         removed=removed,
         comment_links=comment_links(site, draft, key, lang),
         share_links=share_links(
-            site.url(key, lang), lang, translate("share_text_call", lang, title=text.title)
+            site.url(key, lang), lang, messages.text("share_text_call", lang, title=text.title)
         ),
     )
 
@@ -462,7 +463,7 @@ def discussion_pages(site: Site, draft: Draft, lang: str) -> Iterator[tuple[str,
         elif removed is not None:
             label = section_label(_last_version_with(draft, anchor), anchor, lang)
         else:
-            label = translate("general_comments", lang)
+            label = messages.text("general_comments", lang)
         total = group.pages(per_page)
         for page in range(1, total + 1):
             key = discussion_key(draft.slug, anchor, page)
@@ -475,7 +476,7 @@ def discussion_pages(site: Site, draft: Draft, lang: str) -> Iterator[tuple[str,
                 ]
                 return render("comment_list.html.j2", lang, comments=views)
 
-            heading = translate("discussion_of", lang, article=label)
+            heading = messages.text("discussion_of", lang, article=label)
             body = render(
                 "discussion.html.j2",
                 lang,
@@ -492,7 +493,7 @@ def discussion_pages(site: Site, draft: Draft, lang: str) -> Iterator[tuple[str,
                 previous=link(key, discussion_key(draft.slug, anchor, page - 1)) if page > 1 else None,
                 next=link(key, discussion_key(draft.slug, anchor, page + 1)) if page < total else None,
             )
-            yield key, Framed(f"{heading.striptags()} | {draft.text(lang).title}", body)
+            yield key, Framed(f"{heading} | {draft.text(lang).title}", body)
 
 
 def _names(records: list[Submission]) -> list[tuple[str, str | None]]:
@@ -571,7 +572,7 @@ def call_page(site: Site, call: Call, lang: str) -> str:
         group_table=group_table,
         pending=site.pending(call.slug) if ideas else 0,
         share_links=share_links(
-            site.url(key, lang), lang, translate("share_text_call", lang, title=call.title.get(lang))
+            site.url(key, lang), lang, messages.text("share_text_call", lang, title=call.title.get(lang))
         ),
         idea_links=idea_links(site, call, lang),
         poll_link=link(key, poll_key(call.slug)) if call.poll else None,

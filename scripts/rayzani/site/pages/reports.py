@@ -33,6 +33,7 @@ from rayzani.analysis.stats import (
     portal_statistics,
 )
 from rayzani.cache.store import cache_root
+from rayzani.i18n import messages
 from rayzani.i18n.dates import format_date
 from rayzani.i18n.text import localise_digits
 from rayzani.model import LANGS, Call, Draft, Localized, Report, Submission, Window
@@ -402,7 +403,7 @@ def report_context(site: Site, subject: Subject, lang: str) -> dict[str, Any]:
         statistics_link=link(key, STATISTICS_KEY, "suppression"),
         changes=_changes_link(key, draft),
         share_links=share_links(
-            site.url(key, lang), lang, translate("share_text_report", lang, title=subject.title.get(lang))
+            site.url(key, lang), lang, messages.text("share_text_report", lang, title=subject.title.get(lang))
         ),
     )
 
