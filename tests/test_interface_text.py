@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import shutil
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
@@ -116,3 +117,12 @@ def test_intake_reply_escapes_what_a_participant_typed_and_the_terminal_shows_it
     # The terminal (and the workflow's log) prints text.
     shown = rejection_text(refused, "en")
     assert shown == f"“{typed}” is not an article or clause of this draft (such as art-3 or art-3-c2)."
+
+
+def test_the_404_page_is_the_persian_one_with_the_home_pages_as_language_links(titled):
+    """mkdocs-static-i18n renders 404.html once per language into one file; the theme keeps the first."""
+    _, site = titled
+    page = (site / "404.html").read_text(encoding="utf-8")
+    assert '<html lang="fa" dir="rtl"' in page
+    links = re.findall(r'<a href="([^"]*)" hreflang="(fa|en)"', page)
+    assert links and {href for href, _ in links} == {"/rayzani/", "/rayzani/en/"}, links

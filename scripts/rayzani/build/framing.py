@@ -19,8 +19,11 @@ import html
 import re
 import shutil
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
+
+from rayzani.render.framed import Framed
+
+__all__ = ["Framed", "frame_pages", "framed_dir", "framed_path", "list_in_sitemap", "stamp_framed_pages"]
 
 FRAME_ROOT = "rayzani-frame"
 TITLE = "RAYZANI-FRAME-TITLE"
@@ -38,18 +41,6 @@ def depth(key: str) -> int:
 def frame_key(level: int) -> str:
     """The key of the frame for pages `level` folders deep ("a/b/" is 2)."""
     return FRAME_ROOT + "/" + "f/" * (level - 1)
-
-
-@dataclass(frozen=True)
-class Framed:
-    """A page the generator renders to HTML itself: its title (for <title>) and its body."""
-
-    title: str
-    body: str
-
-    def text(self) -> str:
-        """As stored in build/framed: the title on the first line, then the HTML."""
-        return " ".join(self.title.split()) + "\n" + self.body
 
 
 def framed_dir(docs_dir: Path) -> Path:

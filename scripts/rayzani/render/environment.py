@@ -25,6 +25,15 @@ def isolate(value: str) -> Markup:
     return Markup("<bdi>{}</bdi>").format(value)
 
 
+def heading_id(value: object) -> Markup:
+    """The id of the Markdown heading it follows (`## Title{{ heading_id("rule") }}`).
+
+    Written in the builder's syntax for it (Python-Markdown's attribute lists), here only, so
+    that the templates do not spell it out (docs/developing.md lists the builder's contract).
+    """
+    return Markup(" {{: #{} }}").format(value)
+
+
 # What PyYAML refuses, or reads as a line break, in a double-quoted scalar: written as \u escapes.
 _YAML_UNSAFE = re.compile(
     "[^\x09\x0a\x0d\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
@@ -78,6 +87,7 @@ def render(template: str, lang: str, **context: Any) -> str:
     page = environment().get_template(template)
     return page.render(
         bdi=isolate,
+        heading_id=heading_id,
         lang=lang,
         dir="rtl" if lang == "fa" else "ltr",
         t=t,

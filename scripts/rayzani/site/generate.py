@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 
-from rayzani.build.framing import Framed
 from rayzani.cache.render_cache import RenderCache
 from rayzani.model import LANGS, Portal
+from rayzani.render.framed import Framed
 from rayzani.settings import Settings
 from rayzani.site.files.feeds import feed_files
 from rayzani.site.files.open_data import open_data_files
@@ -25,7 +25,7 @@ from rayzani.site.pages.polls import poll_pages
 from rayzani.site.pages.reports import report_pages, report_pdf_files
 from rayzani.site.pages.versions import version_pages
 
-# A page is Markdown for MkDocs, or Framed: HTML Rayzani rendered itself (see rayzani.build.framing).
+# A page is Markdown for MkDocs, or Framed: HTML Rayzani rendered itself (see rayzani.render.framed).
 PageSource = Callable[[Site, str], Iterator[tuple[str, str | Framed]]]
 FileSource = Callable[[Site], Iterator[tuple[str, bytes]]]
 

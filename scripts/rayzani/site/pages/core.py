@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
-from rayzani.build.framing import Framed
 from rayzani.cache.memo import per_portal
 from rayzani.cache.render_cache import RenderCache
 from rayzani.i18n import messages
@@ -39,6 +38,7 @@ from rayzani.model import (
     lifecycle_state,
 )
 from rayzani.render.environment import render, translate
+from rayzani.render.framed import Framed
 from rayzani.render.sanitize import render_comment
 from rayzani.settings import Settings
 from rayzani.site.share import share_links
