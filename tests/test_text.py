@@ -3,11 +3,12 @@
 import datetime as dt
 import string
 
+import pytest
 from markupsafe import Markup
 
 from rayzani.i18n.dates import format_date
+from rayzani.i18n.messages import html, messages, text
 from rayzani.i18n.text import has_controls, normalise, to_persian_digits
-from rayzani.render.environment import messages, translate
 from rayzani.render.sanitize import render_comment
 
 
@@ -36,7 +37,7 @@ def test_hostile_comment_markdown_is_inert():
 
 
 def test_every_message_has_plain_fields_the_same_in_both_languages():
-    """translate() fills {name} fields with escaped values; a format spec or conversion would
+    """html() fills {name} fields with escaped values; a format spec or conversion would
     bypass the escaping, and a field missing in one language would vanish from its pages."""
     for key, entry in messages().items():
         fields = {}
@@ -48,8 +49,25 @@ def test_every_message_has_plain_fields_the_same_in_both_languages():
 
 
 def test_a_message_escapes_its_values_and_localises_its_numbers():
-    shown = translate("comments_count", "fa", n=1234)
+    shown = html("comments_count", "fa", n=1234)
     assert isinstance(shown, Markup) and "۱۲۳۴" in shown
-    hostile = translate("on_section", "en", section='<img src=x onerror="alert(1)">')
+    hostile = html("on_section", "en", section='<img src=x onerror="alert(1)">')
     assert "<img" not in hostile and "&lt;img" in hostile
-    assert "<bdi>" in translate("on_section", "en", section=Markup("<bdi>x</bdi>"))
+    assert "<bdi>" in html("on_section", "en", section=Markup("<bdi>x</bdi>"))
+
+
+def test_a_message_as_text_keeps_its_values_exactly():
+    title = "Citizens' Charter & <Rights> منشور"
+    shown = text("feed_report_on", "en", title=title)
+    assert type(shown) is str and shown == f"Report: {title}"
+    assert text("comments_count", "fa", n=1234) == html("comments_count", "fa", n=1234)
+    # HTML is not text: its tags would show, and its entities be escaped again by a feed or a CSV writer.
+    with pytest.raises(TypeError):
+        text("on_section", "en", section=Markup("<bdi>x</bdi>"))
+
+
+def test_every_message_says_the_same_as_text_and_as_html():
+    """Messages are text: no character that HTML would read as markup, so t() and the feeds agree."""
+    for key, entry in messages().items():
+        for lang in ("fa", "en"):
+            assert "<" not in entry[lang] and "&" not in entry[lang], (key, lang)

@@ -1,153 +1,24 @@
-"""MkDocs hook for the Rayzani theme (listed under `hooks:` in mkdocs.yml).
+"""MkDocs hook for the Rayzani theme (listed under `hooks:` in mkdocs.yml): the entry point only.
 
-What the YAML configuration cannot say without Python tags:
-
-- Heading ids: Python-Markdown's default slugify drops every non-ASCII letter, so a Persian
-  heading without an explicit id would get "_1". `slugify_unicode` keeps Persian letters.
-  Generated headings carry explicit ids (`## ماده ۳ {: #art-3 }`); this covers the rest.
-- Permalink titles in the page's language.
-- `<html dir>`: Material writes the direction only on `<body dir>`; the root element gets
-  it too, so that `<html lang="fa" dir="rtl">` (and `lang="en" dir="ltr"`) describe the page.
-- Search text: Material's indexer joins the text of adjacent elements, so raw HTML written
-  on one line (`<td>a</td><td>b</td>`, `<dt>a</dt><dd>b</dd>`) would be indexed as one word
-  "ab". A newline is put between a closing block tag and the next tag before indexing.
-- A version for the search worker's URL (a hash of its text), so that browsers fetch it
-  again after it changes although its file name stays the same.
-- 404.html: mkdocs-static-i18n renders it once per language into the same file, the last
-  (English) one winning, and with the language links of whatever page came last. The
-  default language's rendering is kept, with the home pages as language links.
-
-- Page titles and descriptions are text. The generator writes them into the front matter as
-  plain text; Material and MkDocs print `page.meta.title`, `page.title` and
-  `page.meta.description` into `<title>`, the header, meta tags and the search index without
-  escaping (their templates do not autoescape). They are escaped here, once, as Markup: a
-  participant's name in a title stays text everywhere, and `| e` leaves it as it is.
-
-- Framed pages (`rayzani.build.framing`): after each language is built, the discussion pages that
-  Rayzani rendered itself are set into the frame MkDocs built for them.
-
-MkDocs does not copy *.py files from a theme folder into the site.
+What each event does, and why, is in `rayzani.build.theme`, the one place (with
+`rayzani.build.framing`) that knows Material's HTML and mkdocs-static-i18n. MkDocs does not
+copy *.py files from a theme folder into the site.
 """
 
-from __future__ import annotations
-
-import copy
-import hashlib
-import re
-from pathlib import Path
-
-from markdown.extensions.toc import slugify_unicode
-from markupsafe import Markup, escape
-from mkdocs.plugins import event_priority
-from mkdocs.structure.pages import Page
-
-SEARCH_WORKER = "assets/javascripts/workers/rayzani-search.js"
-PERMALINK_TITLES = {"fa": "پیوند ثابت به این بخش", "en": "Permanent link"}
-
-_HTML_TAG = re.compile(r"<html\b([^>]*)>", re.IGNORECASE)
-_BLOCK_BOUNDARY = re.compile(
-    r"(</(?:td|th|tr|dt|dd|li|p|div|h[1-6]|section|article|header|footer|table|thead|tbody|ul|ol|dl|blockquote)>)(?=<)",
-    re.IGNORECASE,
+from rayzani.build.theme import (
+    on_config,
+    on_page_content,
+    on_post_build,
+    on_post_page,
+    on_post_template,
+    on_pre_template,
 )
-_LANG = re.compile(r"\slang=\"[^\"]*\"")
-_BODY_DIR = re.compile(r"<body\b[^>]*?\sdir=\"(rtl|ltr)\"", re.IGNORECASE)
-# Front-matter fields that hold text the theme prints as HTML.
-TEXT_FIELDS = ("title", "description")
 
-
-@event_priority(-200)  # after mkdocs-static-i18n (-100) has set this build's theme.language
-def on_config(config):
-    toc = config.mdx_configs.setdefault("toc", {})
-    toc["slugify"] = slugify_unicode
-    language = str(config.theme.get("language") or "en")
-    toc["permalink_title"] = PERMALINK_TITLES.get(language.split("-")[0], PERMALINK_TITLES["en"])
-    worker = Path(config.theme.custom_dir or ".") / SEARCH_WORKER
-    if worker.is_file():
-        config.extra["rayzani_search_version"] = hashlib.sha256(worker.read_bytes()).hexdigest()[:12]
-    return config
-
-
-def _i18n(config):
-    plugin = config.plugins.get("i18n")
-    if plugin is None or not hasattr(plugin, "current_language"):
-        return None
-    return plugin
-
-
-def separate_blocks(html: str) -> str:
-    return _BLOCK_BOUNDARY.sub("\\1\n", html)
-
-
-def add_html_dir(html: str) -> str:
-    body = _BODY_DIR.search(html)
-    html_tag = _HTML_TAG.search(html)
-    if not body or not html_tag or " dir=" in html_tag.group(1):
-        return html
-    attributes = html_tag.group(1)
-    lang = _LANG.search(attributes)
-    at = lang.end() if lang else 0
-    attributes = f'{attributes[:at]} dir="{body.group(1)}"{attributes[at:]}'
-    start, end = html_tag.span()
-    return f"{html[:start]}<html{attributes}>{html[end:]}"
-
-
-def escape_text_fields(page: Page) -> None:
-    """Turn the page's title and description (plain text) into escaped HTML, exactly once."""
-    title = page.meta.get("title", page.title)
-    if title is not None:
-        page.meta["title"] = title
-    for field in TEXT_FIELDS:
-        value = page.meta.get(field)
-        if value is not None and not isinstance(value, Markup):
-            page.meta[field] = escape(str(value))
-
-
-@event_priority(100)  # before the search plugin indexes page.content and title (on_page_context)
-def on_page_content(html, page, config, files):
-    escape_text_fields(page)
-    return separate_blocks(html)
-
-
-def on_post_page(output, page, config):
-    return add_html_dir(output)
-
-
-_default_404: dict[str, str] = {}
-
-
-def on_pre_template(template, template_name, config):
-    plugin = _i18n(config)
-    if template_name == "404.html" and plugin is not None and getattr(plugin, "extra_alternate", None):
-        # The language links as they are on the home pages, not the last page's.
-        config.extra["alternate"] = copy.deepcopy(plugin.extra_alternate)
-    return template
-
-
-def on_post_template(output_content, template_name, config):
-    if not template_name.endswith(".html"):
-        return output_content
-    output_content = add_html_dir(output_content)
-    plugin = _i18n(config)
-    if template_name == "404.html" and plugin is not None:
-        if plugin.current_language == plugin.default_language:
-            _default_404[config.site_dir] = output_content
-        elif config.site_dir in _default_404:
-            return _default_404[config.site_dir]
-    return output_content
-
-
-def on_post_build(config):
-    # Before mkdocs-static-i18n (-100) starts the next language's build. That build writes into
-    # the same site_dir, with the language's link ("/en/") as a prefix of every page.
-    from rayzani.build.framing import framed_dir, list_in_sitemap, stamp_framed_pages
-
-    plugin = _i18n(config)
-    lang, folder = str(config.theme.get("language") or "en"), Path(config.site_dir)
-    if plugin is not None:
-        lang = plugin.current_language
-        for language in plugin.config.languages:
-            if language.locale == lang and not language.default:
-                folder = folder / (language.link or "").strip("/")
-    keys = stamp_framed_pages(framed_dir(Path(config.docs_dir)), folder, lang)
-    # The sitemap (at the root, for both languages) lists each frame with its alternates.
-    list_in_sitemap(Path(config.site_dir), keys)
+__all__ = [
+    "on_config",
+    "on_page_content",
+    "on_post_build",
+    "on_post_page",
+    "on_post_template",
+    "on_pre_template",
+]

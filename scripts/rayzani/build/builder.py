@@ -21,9 +21,9 @@ from rayzani.cache.store import cache_root
 from rayzani.load.loader import load_portal, read_yaml_or_problem
 from rayzani.model import Portal
 from rayzani.problems import Problem, ValidationFailed
+from rayzani.render.framed import Framed
 from rayzani.security.secrets import demo_secret_problems
 from rayzani.settings import Settings, load_settings, read_mkdocs_config
-from rayzani.site.framed import Framed
 from rayzani.site.generate import generate, generate_files
 
 DOCS_DIR = Path("build") / "docs"

@@ -21,6 +21,10 @@ import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
+from rayzani.render.framed import Framed
+
+__all__ = ["Framed", "frame_pages", "framed_dir", "framed_path", "list_in_sitemap", "stamp_framed_pages"]
+
 FRAME_ROOT = "rayzani-frame"
 TITLE = "RAYZANI-FRAME-TITLE"
 BODY = "<!-- RAYZANI-FRAME-BODY -->"

@@ -41,7 +41,7 @@ from pathlib import Path
 
 import yaml
 
-from rayzani.i18n.text import localise_digits
+from rayzani.i18n import messages
 from rayzani.intake.records import (
     IdSecretMissing,
     Incoming,
@@ -54,7 +54,6 @@ from rayzani.intake.records import (
 from rayzani.load.loader import read_yaml
 from rayzani.model import LANGS
 from rayzani.problems import Problem
-from rayzani.render.environment import messages
 
 # The web form's field names, which are also the default column names of an export.
 FIELDS = (
@@ -105,9 +104,9 @@ class Refusal:
 
     def problem(self, path: Path, lang: str) -> Problem:
         def say(key: str, **values: object) -> str:
-            # Counts in the reader's digits; data (a row id, a column name) exactly as written.
-            shown = {k: localise_digits(v, lang) if isinstance(v, int) else v for k, v in values.items()}
-            return messages()[key][lang].format(**shown)
+            # Plain text (a validation problem, printed): counts in the reader's digits, data
+            # (a row id, a column name) exactly as written.
+            return messages.text(key, lang, **values)
 
         where = ""
         if self.row is not None and self.line is not None:

@@ -6,50 +6,32 @@ import datetime as dt
 import json
 import re
 from functools import cache
-from importlib import resources
 from typing import Any
 
 import jinja2
-import yaml
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
+from rayzani.i18n import messages
 from rayzani.i18n.dates import format_date, format_datetime
+from rayzani.i18n.messages import html
 from rayzani.i18n.text import localise_digits
 
-
-@cache
-def messages() -> dict[str, dict[str, str]]:
-    """Interface text from every file in `messages/` (one file per part of the site)."""
-    merged: dict[str, dict[str, str]] = {}
-    for entry in sorted(resources.files("rayzani.i18n").joinpath("messages").iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".yml"):
-            part = yaml.safe_load(entry.read_text(encoding="utf-8")) or {}
-            clash = set(part) & set(merged)
-            if clash:
-                raise ValueError(f"messages/{entry.name} redefines {sorted(clash)}")
-            merged.update(part)
-    return merged
-
-
-def translate(key: str, lang: str, **values: Any) -> Markup:
-    """Interface text in `lang`; numbers in that language's digits, values HTML-escaped."""
-    if not values:
-        return _fixed(key, lang)
-    # Messages are trusted markup with plain {name} fields (no format specs); values are
-    # escaped unless they are Markup already. str.format on escaped values is what
-    # Markup.format does, at a fraction of its cost (a national build formats millions).
-    shown = {k: escape(localise_digits(v, lang) if isinstance(v, int) else v) for k, v in values.items()}
-    return Markup(messages()[key][lang].format(**shown))
-
-
-@cache
-def _fixed(key: str, lang: str) -> Markup:
-    return Markup(messages()[key][lang])
+# The page modules' name for interface text as HTML (`rayzani.i18n.messages.html`).
+translate = html
 
 
 def isolate(value: str) -> Markup:
     """Wrap text that may run in the other direction, so it cannot reorder its neighbours."""
     return Markup("<bdi>{}</bdi>").format(value)
+
+
+def heading_id(value: object) -> Markup:
+    """The id of the Markdown heading it follows (`## Title{{ heading_id("rule") }}`).
+
+    Written in the builder's syntax for it (Python-Markdown's attribute lists), here only, so
+    that the templates do not spell it out (docs/developing.md lists the builder's contract).
+    """
+    return Markup(" {{: #{} }}").format(value)
 
 
 # What PyYAML refuses, or reads as a line break, in a double-quoted scalar: written as \u escapes.
@@ -62,12 +44,13 @@ def meta_text(value: object) -> Markup:
     """A front-matter `title:` or `description:` as a quoted YAML scalar holding plain text.
 
     Front matter is text, never HTML or Markdown: the theme hook escapes it once for every
-    place the theme prints it. Interface text (Markup, with escaped values) is turned back
-    into the text it shows; anything else is text already. Astral characters stay as they
-    are (PyYAML would read JSON's surrogate-pair escapes as two broken characters).
+    place the theme prints it. Interface text comes as text (`plain(...)` in a template), so
+    `Markup` is refused rather than turned back into text. Astral characters stay as they are
+    (PyYAML would read JSON's surrogate-pair escapes as two broken characters).
     """
-    text = value.striptags() if isinstance(value, Markup) else " ".join(str(value).split())
-    quoted = json.dumps(text, ensure_ascii=False)
+    if isinstance(value, Markup):
+        raise TypeError("front matter takes text: write plain(...), not t(...)")
+    quoted = json.dumps(" ".join(str(value).split()), ensure_ascii=False)
     return Markup(_YAML_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted))
 
 
@@ -86,8 +69,11 @@ def environment() -> jinja2.Environment:
 
 
 def render(template: str, lang: str, **context: Any) -> str:
-    def t(key: str, **values: Any) -> str:
-        return translate(key, lang, **values)
+    def t(key: str, **values: Any) -> Markup:
+        return html(key, lang, **values)
+
+    def plain(key: str, **values: Any) -> str:
+        return messages.text(key, lang, **values)
 
     def num(value: int) -> str:
         return localise_digits(value, lang)
@@ -101,9 +87,11 @@ def render(template: str, lang: str, **context: Any) -> str:
     page = environment().get_template(template)
     return page.render(
         bdi=isolate,
+        heading_id=heading_id,
         lang=lang,
         dir="rtl" if lang == "fa" else "ltr",
         t=t,
+        plain=plain,
         num=num,
         date=date,
         datetime=datetime,

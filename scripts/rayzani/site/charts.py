@@ -2,19 +2,25 @@
 
 Every chart has a <title> and a <desc> and is shown beside its data table (the template's
 job). Bars and time run right to left on Persian pages; the map keeps west on the left,
-because it is a map. SVG text is escaped here; the output has no blank line, so it stays one
+because it is a map. SVG text is escaped here, once (`escape`); the output has no blank line, so it stays one
 raw HTML block in the generated Markdown.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import html
 from dataclasses import dataclass
-from html import escape
 
 from markupsafe import Markup
 
 from rayzani.i18n.text import localise_digits
+
+
+def escape(value: str) -> str:
+    """SVG text: interface text (`Markup`) is escaped already and goes in as it is; text is escaped once."""
+    return value if isinstance(value, Markup) else html.escape(value)
+
 
 BAR = "#2f6db5"
 EMPTY = "#e6e9ef"

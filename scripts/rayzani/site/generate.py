@@ -13,11 +13,11 @@ from collections.abc import Callable, Iterator
 
 from rayzani.cache.render_cache import RenderCache
 from rayzani.model import LANGS, Portal
+from rayzani.render.framed import Framed
 from rayzani.settings import Settings
 from rayzani.site.context import Site
 from rayzani.site.files.feeds import feed_files
 from rayzani.site.files.open_data import open_data_files
-from rayzani.site.framed import Framed
 from rayzani.site.pages.calls import call_pages
 from rayzani.site.pages.drafts import draft_pages
 from rayzani.site.pages.home import home_pages
@@ -29,7 +29,7 @@ from rayzani.site.pages.reports import report_pages, report_pdf_files
 from rayzani.site.pages.statistics import statistics_pages
 from rayzani.site.pages.versions import version_pages
 
-# A page is Markdown for MkDocs, or Framed: HTML Rayzani rendered itself (see rayzani.site.framed).
+# A page is Markdown for MkDocs, or Framed: HTML Rayzani rendered itself (see rayzani.render.framed).
 PageSource = Callable[[Site, str], Iterator[tuple[str, str | Framed]]]
 FileSource = Callable[[Site], Iterator[tuple[str, bytes]]]
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from markupsafe import Markup
 
 from rayzani import urls
+from rayzani.i18n import messages
 from rayzani.i18n.dates import format_date
 from rayzani.i18n.text import localise_digits
 from rayzani.model import (
@@ -39,7 +40,7 @@ def article_label(article: Article) -> str:
 def section_label(draft: Draft | Version, section: str | None, lang: str) -> str:
     """How a section is named in the text it belongs to (a version's, for an old comment)."""
     if not section:
-        return translate("general", lang)
+        return messages.text("general", lang)
     for fa_article, article in zip(draft.articles, draft.text(lang).articles, strict=False):
         if section == fa_article.anchor:
             return article_label(article)

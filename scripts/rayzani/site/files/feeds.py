@@ -3,6 +3,7 @@
 An agency's official portal can embed or poll them: `calls.json` lists the calls that are open
 or about to open; `feeds/<lang>/<feed>.rss.xml` and `.atom.xml` carry the open calls, the new
 consultations and the published reports, in Persian (`fa`) and English (`en`).
+Their interface text is plain text (`messages.text`): the XML writer escapes it, once.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from email.utils import format_datetime
 
 from rayzani import urls
 from rayzani.i18n.dates import format_date
+from rayzani.i18n.messages import text
 from rayzani.model import LANGS, Call, Draft, Localized, Report, lifecycle_state
-from rayzani.render.environment import translate
 from rayzani.site.context import Site
 
 FEEDS = ("open-calls", "consultations", "reports")
@@ -47,14 +48,14 @@ def _call_state(site: Site, call: Call) -> str:
 
 def _call_entry(site: Site, call: Call, lang: str, what: str) -> Entry:
     window = call.window
-    until = translate("feed_open_until", lang, date=format_date(window.closes, lang))
+    until = text("feed_open_until", lang, date=format_date(window.closes, lang))
     return Entry(
         id=urls.absolute(site.site_url, urls.call_key(call.slug), "fa", what),
         title=call.title.get(lang),
         summary=f"{call.asked.get(lang)} {until}",
         url=site.url(urls.call_key(call.slug), lang),
         date=window.opens,
-        category=translate(f"kind_{call.kind}", lang),
+        category=text(f"kind_{call.kind}", lang),
     )
 
 
@@ -63,11 +64,11 @@ def _report_entry(site: Site, subject: Draft | Call, report: Report, lang: str) 
     key = urls.report_key(urls.subject_key(subject))
     return Entry(
         id=site.url(key, "fa"),
-        title=translate("feed_report_on", lang, title=title),
+        title=text("feed_report_on", lang, title=title),
         summary=_first_paragraph(report.summary, lang),
         url=site.url(key, lang),
         date=report.published,
-        category=translate("lifecycle_reported", lang),
+        category=text("lifecycle_reported", lang),
     )
 
 
@@ -105,9 +106,9 @@ def _xml(root: ET.Element) -> bytes:
 def rss(site: Site, feed: str, lang: str) -> bytes:
     root = ET.Element("rss", {"version": "2.0", "xmlns:atom": "http://www.w3.org/2005/Atom"})
     channel = ET.SubElement(root, "channel")
-    ET.SubElement(channel, "title").text = translate(f"feed_{feed}", lang)
+    ET.SubElement(channel, "title").text = text(f"feed_{feed}", lang)
     ET.SubElement(channel, "link").text = site.url(urls.home_key(), lang)
-    ET.SubElement(channel, "description").text = translate(f"feed_{feed}_about", lang)
+    ET.SubElement(channel, "description").text = text(f"feed_{feed}_about", lang)
     ET.SubElement(channel, "language").text = lang
     ET.SubElement(channel, "lastBuildDate").text = format_datetime(_midnight(site.today))
     ET.SubElement(
@@ -135,8 +136,8 @@ def atom(site: Site, feed: str, lang: str) -> bytes:
     found = entries(site, feed, lang)
     feed_url = urls.absolute_file(site.site_url, urls.feed_path(lang, feed, "atom"))
     ET.SubElement(root, "id").text = feed_url
-    ET.SubElement(root, "title").text = translate(f"feed_{feed}", lang)
-    ET.SubElement(root, "subtitle").text = translate(f"feed_{feed}_about", lang)
+    ET.SubElement(root, "title").text = text(f"feed_{feed}", lang)
+    ET.SubElement(root, "subtitle").text = text(f"feed_{feed}_about", lang)
     updated = max((e.date for e in found), default=site.today)
     ET.SubElement(root, "updated").text = _midnight(updated).isoformat()
     home = site.url(urls.home_key(), lang)
@@ -151,7 +152,7 @@ def atom(site: Site, feed: str, lang: str) -> bytes:
         },
     )
     author = ET.SubElement(root, "author")
-    ET.SubElement(author, "name").text = translate("site_name", lang)
+    ET.SubElement(author, "name").text = text("site_name", lang)
     for entry in found:
         item = ET.SubElement(root, "entry")
         ET.SubElement(item, "id").text = entry.id

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rayzani import urls
+from rayzani.i18n import messages
 from rayzani.model import Call
 from rayzani.render.environment import render, translate
 from rayzani.site.context import Site
@@ -66,7 +67,7 @@ def call_page(site: Site, call: Call, lang: str) -> str:
         group_table=group_table,
         pending=site.pending(call.slug) if ideas else 0,
         share_links=share_links(
-            site.url(key, lang), lang, translate("share_text_call", lang, title=call.title.get(lang))
+            site.url(key, lang), lang, messages.text("share_text_call", lang, title=call.title.get(lang))
         ),
         idea_links=idea_links(site, call, lang),
         poll_link=urls.link(key, urls.poll_key(call.slug)) if call.poll else None,

@@ -10,11 +10,12 @@ from markupsafe import Markup
 
 from rayzani import urls
 from rayzani.analysis.discussions import GENERAL, Discussion
+from rayzani.i18n import messages
 from rayzani.i18n.text import localise_digits
 from rayzani.model import Draft, Submission
 from rayzani.render.environment import render, translate
+from rayzani.render.framed import Framed
 from rayzani.site.context import Site
-from rayzani.site.framed import Framed
 from rayzani.site.pages.intake import comment_links
 from rayzani.site.share import share_links
 from rayzani.site.views import (
@@ -107,7 +108,7 @@ def draft_page(site: Site, draft: Draft, lang: str) -> str:
         removed=removed,
         comment_links=comment_links(site, draft, key, lang),
         share_links=share_links(
-            site.url(key, lang), lang, translate("share_text_call", lang, title=text.title)
+            site.url(key, lang), lang, messages.text("share_text_call", lang, title=text.title)
         ),
     )
 
@@ -119,7 +120,7 @@ def _discussion_label(draft: Draft, anchor: str, lang: str) -> str:
             return article_label(article)
     if draft.article_of(anchor) is not None:
         return section_label(last_version_with(draft, anchor), anchor, lang)
-    return translate("general_comments", lang)
+    return messages.text("general_comments", lang)
 
 
 def discussion_pages(site: Site, draft: Draft, lang: str) -> Iterator[tuple[str, Framed]]:
@@ -149,7 +150,7 @@ def discussion_pages(site: Site, draft: Draft, lang: str) -> Iterator[tuple[str,
                 back = urls.link(
                     key, urls.version_key(draft.slug, last_version_with(draft, anchor).label), anchor
                 )
-            heading = translate("discussion_of", lang, article=label)
+            heading = messages.text("discussion_of", lang, article=label)
             body = render(
                 "discussion.html.j2",
                 lang,
@@ -168,7 +169,7 @@ def discussion_pages(site: Site, draft: Draft, lang: str) -> Iterator[tuple[str,
                 if page < total
                 else None,
             )
-            yield key, Framed(f"{heading.striptags()} | {draft.text(lang).title}", body)
+            yield key, Framed(f"{heading} | {draft.text(lang).title}", body)
 
 
 def draft_pages(site: Site, lang: str) -> Iterator[tuple[str, str | Framed]]:

@@ -26,6 +26,7 @@ from rayzani.analysis.concerns import (
 from rayzani.analysis.discussions import GENERAL, anchor_of
 from rayzani.analysis.stats import PERSONAL_OPEN, consultation_statistics
 from rayzani.cache.store import cache_root
+from rayzani.i18n import messages
 from rayzani.i18n.text import localise_digits
 from rayzani.model import LANGS, Call, Draft, Localized, Report, Submission, Window
 from rayzani.render.environment import render, translate
@@ -232,7 +233,7 @@ def report_context(site: Site, subject: Subject, lang: str) -> dict[str, Any]:
         statistics_link=urls.link(key, urls.statistics_key(), "suppression"),
         changes=_changes_link(key, draft),
         share_links=share_links(
-            site.url(key, lang), lang, translate("share_text_report", lang, title=subject.title.get(lang))
+            site.url(key, lang), lang, messages.text("share_text_report", lang, title=subject.title.get(lang))
         ),
     )
 

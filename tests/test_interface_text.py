@@ -1,0 +1,128 @@
+"""Interface text is text where text is wanted: a title with `'`, `&`, `<` reads exactly the same in
+the feeds, calls.json, share links and the pages' <title>, never escaped twice (`&amp;#39;`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import shutil
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from conftest import BUILD_DATE, CALL, DRAFT_FA, REPO, Repo, rayzani
+
+from rayzani.build.builder import load_project
+from rayzani.intake.records import Rejection
+from rayzani.intake.replies import rejected_reply, rejection_text
+from rayzani.site.generate import generate_files
+
+CALL_TITLE = "Citizens' Charter & <Rights> — منشور «حقوق» شهروندی"
+DRAFT_TITLE = "آیین‌نامه 'ویژه' & <مقررات> Rules"
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+class Head(HTMLParser):
+    """The text of <title> and the share links (as the browser reads them: entities decoded)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.title, self.links, self._in_title = "", [], False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._in_title = tag == "title"
+        href = dict(attrs).get("href") or ""
+        if tag == "a" and href.startswith("https://t.me/share/"):
+            self.links.append(href)
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_title = False if tag == "title" else self._in_title
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title:
+            self.title += data
+
+
+def head(path: Path) -> Head:
+    parsed = Head()
+    parsed.feed(path.read_text(encoding="utf-8"))
+    return parsed
+
+
+@pytest.fixture(scope="module")
+def titled(tmp_path_factory: pytest.TempPathFactory) -> tuple[Repo, Path]:
+    """The small portal, with the example's theme, whose call and draft titles hold `'`, `&` and `<`."""
+    repo = Repo(tmp_path_factory.mktemp("titled") / "portal")
+    shutil.copy(REPO / "mkdocs.yml", repo.root / "mkdocs.yml")
+    shutil.copytree(REPO / "overrides", repo.root / "overrides")
+    shutil.copy(REPO / "keys" / "demo-private.key", repo.root / "keys" / "demo-private.key")
+    for lang, asked, organiser in (("fa", "نظر دهید", "وزارت"), ("en", "Comment", "Ministry")):
+        call = CALL.format(title=json.dumps(CALL_TITLE), asked=asked, organiser=organiser, body="…")
+        repo.write(f"content/calls/sample.{lang}.md", call)
+    draft = repo.root / "content/drafts/sample/index.fa.md"
+    draft.write_text(DRAFT_FA.replace("آیین‌نامه آزمایشی", json.dumps(DRAFT_TITLE), 1), encoding="utf-8")
+    repo.write("content/drafts/sample/report.fa.md", "---\npublished: 2026-12-20\n---\nدغدغه‌های کلیدی.\n")
+    site = tmp_path_factory.mktemp("titled-site")
+    assert rayzani(["--root", str(repo.root), "build", "--site-dir", str(site), "--date", BUILD_DATE]) == 0
+    return repo, site
+
+
+def test_feeds_carry_titles_exactly(titled):
+    repo, site = titled
+    for lang in ("fa", "en"):
+        rss = ET.parse(site / f"feeds/{lang}/open-calls.rss.xml").getroot()
+        assert [i.findtext("title") for i in rss.findall("channel/item")] == [CALL_TITLE]
+        atom = ET.parse(site / f"feeds/{lang}/consultations.atom.xml").getroot()
+        assert [e.findtext(f"{ATOM}title") for e in atom.findall(f"{ATOM}entry")] == [CALL_TITLE]
+    # The report's entry is interface text with the title in it ("Report: ..."): still the exact title.
+    project = load_project(repo.root)
+    files = dict(generate_files(project.portal, project.settings, dt.date(2026, 12, 20), "https://x.example/"))
+    atom = ET.fromstring(files["feeds/en/reports.atom.xml"])
+    assert [e.findtext(f"{ATOM}title") for e in atom.findall(f"{ATOM}entry")] == [f"Report: {DRAFT_TITLE}"]
+    rss = ET.fromstring(files["feeds/fa/reports.rss.xml"])
+    assert [i.findtext("title") for i in rss.findall("channel/item")] == [f"گزارش: {DRAFT_TITLE}"]
+
+
+def test_calls_json_holds_the_titles_exactly(titled):
+    _, site = titled
+    (call,) = json.loads((site / "calls.json").read_text(encoding="utf-8"))["calls"]
+    assert call["title"] == {"fa": CALL_TITLE, "en": CALL_TITLE}
+    assert call["draft"]["title"] == {"fa": DRAFT_TITLE, "en": DRAFT_TITLE}
+
+
+def test_page_titles_and_share_texts_show_the_title_as_text(titled):
+    _, site = titled
+    call = head(site / "en/calls/sample/index.html")
+    assert call.title.startswith(f"{CALL_TITLE} - "), call.title
+    # The share dialog's text is the message with the title in it, URL-quoted once.
+    shared = [parse_qs(urlparse(link).query)["text"][0] for link in call.links]
+    assert shared and all(CALL_TITLE in text and "&#" not in text and "&amp;" not in text for text in shared)
+    draft = head(site / "drafts/sample/index.html")
+    assert draft.title.startswith(f"{DRAFT_TITLE} - "), draft.title
+    # A discussion page is HTML Rayzani sets into MkDocs' frame: its title is escaped there, once.
+    discussion = head(site / "drafts/sample/comments/art-1/index.html")
+    assert discussion.title.startswith("نظرها: ماده ۱ | " + DRAFT_TITLE + " - "), discussion.title
+
+
+def test_intake_reply_escapes_what_a_participant_typed_and_the_terminal_shows_it_as_typed():
+    typed = "<img src=x onerror=alert(1)> & 'art-9'"
+    refused = Rejection("unknown-section", "article", typed)
+    # The reply is Markdown on the forge, which renders HTML: the value is escaped, once.
+    reply = rejected_reply(refused)
+    assert "<img" not in reply and "&lt;img src=x onerror=alert(1)&gt; &amp; &#39;art-9&#39;" in reply
+    assert "&amp;lt;" not in reply
+    # The terminal (and the workflow's log) prints text.
+    shown = rejection_text(refused, "en")
+    assert shown == f"“{typed}” is not an article or clause of this draft (such as art-3 or art-3-c2)."
+
+
+def test_the_404_page_is_the_persian_one_with_the_home_pages_as_language_links(titled):
+    """mkdocs-static-i18n renders 404.html once per language into one file; the theme keeps the first."""
+    _, site = titled
+    page = (site / "404.html").read_text(encoding="utf-8")
+    assert '<html lang="fa" dir="rtl"' in page
+    links = re.findall(r'<a href="([^"]*)" hreflang="(fa|en)"', page)
+    assert links and {href for href, _ in links} == {"/rayzani/", "/rayzani/en/"}, links
