@@ -71,6 +71,12 @@ class Incoming:
     # A ballot: the option as delivered (an id, a form label or a name); "" when none was chosen.
     # None for a comment. `target` is then the call that holds the poll.
     vote: str | None = None
+    # Set by a channel that checked the submission itself before storing it (the web receiver):
+    # the personal data already sealed (then `personal` is empty), what it redacted, and the
+    # reference number it gave the participant.
+    sealed: str | None = None
+    redacted: tuple[str, ...] = ()
+    reference: str | None = None
 
 
 @dataclass(frozen=True)
@@ -97,6 +103,8 @@ class Outcome:
     # For a duplicate: the hash recorded, and the hash of what was delivered this time.
     recorded_sha256: str | None = None
     text_sha256: str | None = None
+    # For `RecordWriter.check`: the record that would be written (status "accepted").
+    record: dict[str, Any] | None = None
 
     @property
     def edited(self) -> bool:
@@ -203,6 +211,7 @@ class RecordWriter:
         self.site_url = site_url.rstrip("/") + "/" if site_url else ""
         self._public_key: PublicKey | None = None
         self._id_secret: bytes | None = None
+        self._checking = False
         # Comments and votes share one source space: a ballot delivered again is a duplicate too.
         self.recorded: dict[str, Submission | Vote | _Recorded] = {
             r.source: r for records in portal.submissions.values() for r in records
@@ -246,6 +255,15 @@ class RecordWriter:
         article = draft.article_of(section) if draft else None
         return article.anchor if article else "general"
 
+    def check(self, incoming: Incoming) -> Outcome:
+        """What `record` would do, writing and remembering nothing: "accepted" with the record
+        (personal data sealed, text redacted), or "rejected" or "duplicate" as `record` says."""
+        self._checking = True
+        try:
+            return self.record(incoming)
+        finally:
+            self._checking = False
+
     def record(self, incoming: Incoming) -> Outcome:
         """Check and write one comment or vote; never raises for bad input, returns the outcome."""
         if incoming.vote is not None:
@@ -260,7 +278,7 @@ class RecordWriter:
         author, kinds, rejection = self._author(incoming)
         if rejection is not None:
             return Outcome("rejected", incoming, rejection=rejection, text_sha256=guarded.sha256)
-        redactions = set(guarded.redactions) | set(kinds)
+        redactions = set(guarded.redactions) | set(kinds) | set(incoming.redacted)
         record.update(
             language=language_of(guarded.text),
             body=recorded_body(guarded.text),
@@ -269,7 +287,8 @@ class RecordWriter:
         self._seal(record, incoming)
         record["decision"] = {"status": self.portal.initial_status(record["target"])}
         outcome = self._write_new(record, incoming, redactions, late, guarded.sha256)
-        self._join(record["target"], record.get("section"), incoming.received, record["id"])
+        if outcome.status == "new":
+            self._join(record["target"], record.get("section"), incoming.received, record["id"])
         return outcome
 
     def _write_new(
@@ -281,6 +300,14 @@ class RecordWriter:
         if late:
             record["late"] = True
         record["text_sha256"] = digest
+        if incoming.reference:
+            record["reference"] = incoming.reference
+        if self._checking:
+            record["id"] = incoming.record_id
+            return Outcome(
+                "accepted", incoming, record_id=incoming.record_id, late=late,
+                redactions=tuple(sorted(redactions)), text_sha256=digest, record=record,
+            )  # fmt: skip
         path = self._write(record, incoming)
         vote = incoming.vote is not None
         self.recorded[incoming.source] = _Recorded(record["id"], path, digest, incoming.received, vote=vote)
@@ -338,6 +365,9 @@ class RecordWriter:
         return participant_id(value, self.id_secret if makes_pid(value) else None, self.settings)
 
     def _seal(self, record: dict[str, Any], incoming: Incoming) -> None:
+        if incoming.sealed:
+            record["sealed"] = incoming.sealed
+            return
         personal = {k: v for k, v in incoming.personal.items() if k in PERSONAL_FIELDS and v}
         if personal:
             record["sealed"] = seal(personal, self.public_key)
@@ -373,7 +403,7 @@ class RecordWriter:
             author, kinds, rejection = self._author(incoming)
         if rejection is not None:
             return Outcome("rejected", incoming, rejection=rejection, text_sha256=digest)
-        redactions = set(kinds)
+        redactions = set(kinds) | set(incoming.redacted)
         if words is not None and words.text:
             redactions |= set(words.redactions)
             record.update(language=language_of(words.text), body=recorded_body(words.text))
@@ -503,20 +533,37 @@ class RecordWriter:
         target = known.path.parent.name
         if isinstance(known, Vote) or (isinstance(known, _Recorded) and known.vote):
             return f"{self.site_url}calls/{target}/poll/"  # a vote is counted on the results page
-        if target not in self.portal.drafts:
-            return f"{self.site_url}calls/{target}/#c-{known.id}"
         key = self._discussion_of.get((target, known.id))
-        if key is not None:
-            arrivals = self._discussions[key]
-            index = next(
-                i
-                for i in range(bisect_left(arrivals, (known.received, "")), len(arrivals))
-                if arrivals[i][1] == known.id
-            )
-            page = index // self.settings.comments_per_page + 1
-            suffix = f"{page}/" if page > 1 else ""
-            return f"{self.site_url}drafts/{target}/comments/{key[1]}/{suffix}#c-{known.id}"
-        return f"{self.site_url}drafts/{target}/#c-{known.id}"
+        if key is None:
+            return self._link(target, known.id, None, 0)
+        arrivals = self._discussions[key]
+        index = next(
+            i
+            for i in range(bisect_left(arrivals, (known.received, "")), len(arrivals))
+            if arrivals[i][1] == known.id
+        )
+        return self._link(target, known.id, key[1], index)
+
+    def landing(self, record: dict[str, Any]) -> str:
+        """Where a record from `check` will be shown once recorded, as the discussions stand now
+        (a comment takes its place by time of arrival, so later ones do not move it)."""
+        target = record["target"]
+        if "vote" in record:
+            return f"{self.site_url}calls/{target}/poll/"
+        if target not in self.portal.drafts:
+            return self._link(target, record["id"], None, 0)
+        key = (target, self._group(target, record.get("section")))
+        index = bisect_left(self._discussions.get(key, []), (record["received"], record["id"]))
+        return self._link(target, record["id"], key[1], index)
+
+    def _link(self, target: str, record_id: str, group: str | None, index: int) -> str:
+        if target not in self.portal.drafts:
+            return f"{self.site_url}calls/{target}/#c-{record_id}"
+        if group is None:
+            return f"{self.site_url}drafts/{target}/#c-{record_id}"
+        page = index // self.settings.comments_per_page + 1
+        suffix = f"{page}/" if page > 1 else ""
+        return f"{self.site_url}drafts/{target}/comments/{group}/{suffix}#c-{record_id}"
 
 
 @dataclass(frozen=True)

@@ -151,6 +151,7 @@ class CommentView:
     version_url: str | None = None
     withheld: str | None = None  # the reason category; the text, name and affiliation are hidden
     late: bool = False
+    reference: str | None = None  # the web receiver's receipt number, for the participant to find it
     # The panel that decided, named in the page's language (else decided_by is shown).
     panel: str | None = None
     duplicate_of: str | None = None
@@ -221,6 +222,7 @@ def comment_view(
         led_to=led_to or [],
         withheld=withheld,
         late=record.late,
+        reference=record.reference,
         panel=panel.name.get(lang) if panel else None,
         duplicate_of=decision.duplicate_of,
         history=[decision_view(d, lang, panels) for d in record.history],
