@@ -31,7 +31,7 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def open_portal(repo: Repo, port: int) -> Repo:
+def open_portal(repo: Repo, port: int | None) -> Repo:
     """The sample draft open today (the real day: the receiver stamps the real time), with the
     demo private key for the test to open the sealed boxes, and the form posting to `port`."""
     today = dt.datetime.now(dt.timezone(dt.timedelta(hours=3, minutes=30))).date()
@@ -43,7 +43,8 @@ def open_portal(repo: Repo, port: int) -> Repo:
     shutil.copy(REPO / "mkdocs.yml", repo.root / "mkdocs.yml")
     shutil.copytree(REPO / "overrides", repo.root / "overrides")
     shutil.copy(REPO / "keys" / "demo-private.key", repo.root / "keys" / "demo-private.key")
-    repo.edit("mkdocs.yml", 'form_endpoint: ""', f'form_endpoint: "http://127.0.0.1:{port}/submit"')
+    if port is not None:  # else, as the example, none (`rayzani serve` gives its own)
+        repo.edit("mkdocs.yml", 'form_endpoint: ""', f'form_endpoint: "http://127.0.0.1:{port}/submit"')
     return repo
 
 

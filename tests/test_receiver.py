@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import sqlite3
 from pathlib import Path
@@ -9,10 +10,11 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import BUILD_DATE, Repo, rayzani
-from receiver_support import comment, free_port, open_portal, serve, site_origin
+from receiver_support import Served, comment, free_port, open_portal, serve, site_origin
 
 from rayzani.receive.store import SQLiteStore
 from rayzani.security.sealing import read_private_key, unseal
+from rayzani.security.secrets import EXAMPLE_SITE_URL
 from rayzani.settings import load_settings
 
 TOKEN = "0123456789abcdef0123456789abcdef"
@@ -230,3 +232,22 @@ def test_drained_comments_become_records_once_even_after_a_crash_and_show_their_
     card = html[html.index(f'id="c-{first["id"]}"'):]
     card = card[: card.index("</article>")]
     assert "نظر شماره 1 برای ماده 1." in card and f"شماره پیگیری {references[0]}" in card
+
+
+def test_rayzani_serve_points_the_form_at_its_own_receiver_and_links_the_local_pages(tmp_path):
+    from rayzani.build.serve import start_receiver, watch
+
+    repo = open_portal(Repo(tmp_path / "portal"), None)
+    receiver_addr = f"127.0.0.1:{free_port()}"
+    observer, handler = watch(repo.root, dt.date.today(), f"http://{receiver_addr}/submit")
+    observer.stop()
+    form = (repo.root / "build" / "docs" / "drafts" / "sample" / "comment" / "index.fa.md").read_text("utf-8")
+    assert f'action="http://{receiver_addr}/submit"' in form and 'name="token"' in form
+    running = start_receiver(repo.root, "127.0.0.1:8000", receiver_addr, str(tmp_path / "local.sqlite"))
+    try:
+        local = Served(running, str(tmp_path / "local.sqlite"), running.port)
+        receipt = local.receipt(local.post(comment("از سایت محلی"), origin="http://127.0.0.1:8000"))
+        path = EXAMPLE_SITE_URL.split("://", 1)[1].split("/", 1)[1]
+        assert f'href="http://127.0.0.1:8000/{path}drafts/sample/comments/art-1/#c-web-' in receipt.text
+    finally:
+        running.stop()

@@ -59,7 +59,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from rayzani.build.serve import serve
 
-    return serve(args.root, args.date, args.dev_addr)
+    receiver = "" if args.no_receiver else args.receiver_addr
+    return serve(args.root, args.date, args.dev_addr, receiver, _db(args))
 
 
 def _scores(pairs: list[str]) -> dict[str, float]:
@@ -294,6 +295,11 @@ def parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="build, serve locally and rebuild on change")
     serve.add_argument("--date", type=_date, default=dt.date.today())
     serve.add_argument("--dev-addr", default="127.0.0.1:8000")
+    serve.add_argument(
+        "--receiver-addr", default="127.0.0.1:8001", help="where the local web-form receiver listens"
+    )
+    serve.add_argument("--db", default=DEFAULT_DB, help="the local receiver's SQLite file")
+    serve.add_argument("--no-receiver", action="store_true", help="serve the pages only")
     serve.set_defaults(run=cmd_serve)
 
     decide = commands.add_parser("decide", help="record a decision in one or more records")
