@@ -59,7 +59,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from rayzani.build.serve import serve
 
-    return serve(args.root, args.date, args.dev_addr)
+    receiver = "" if args.no_receiver else args.receiver_addr
+    return serve(args.root, args.date, args.dev_addr, receiver, _db(args))
 
 
 def _scores(pairs: list[str]) -> dict[str, float]:
@@ -160,7 +161,69 @@ def cmd_keygen(args: argparse.Namespace) -> int:
 def cmd_intake(args: argparse.Namespace) -> int:
     from rayzani.intake.cli import run_intake
 
+    if args.channel == "receiver":
+        from rayzani.receive.store import open_store
+
+        args.open_store = open_store  # intake drains the receiver's store, never imports it
+        args.db = _db(args)
     return run_intake(args)
+
+
+# The receiver's database when --db is not given: beside the portal, never inside build/.
+DEFAULT_DB = "receiver.sqlite"
+
+
+def _db(args: argparse.Namespace) -> str:
+    if "://" in args.db:
+        return args.db
+    path = Path(args.db)
+    return str(path if path.is_absolute() else args.root / path)
+
+
+def cmd_receive(args: argparse.Namespace) -> int:
+    import os
+
+    import uvicorn
+
+    from rayzani.receive.app import Options, PortalInvalid, PortalState, Receiver, application, server_config
+    from rayzani.receive.store import open_store
+
+    os.umask(0o077)  # the database holds comments not yet published: readable by this user only
+    try:
+        state = PortalState(args.root, None)
+    except PortalInvalid as invalid:
+        print(invalid, file=sys.stderr)
+        print("The repository does not validate; the receiver checks comments against it.", file=sys.stderr)
+        return 1
+    options = Options(args.rate_limit, args.trust_proxy, args.max_body, tuple(args.allow_origin or ()))
+    receiver = Receiver(state, open_store(_db(args)), options)
+    uvicorn.Server(server_config(application(receiver), args.host, args.port)).run()
+    return 0
+
+
+def _receive_parser(commands: argparse._SubParsersAction) -> None:
+    from rayzani.receive import MAX_BODY, RATE_LIMIT
+
+    receive = commands.add_parser("receive", help="run the web-form receiver (the form_endpoint)")
+    receive.add_argument("--db", default=DEFAULT_DB, help="SQLite file, or a postgresql:// URL")
+    receive.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    receive.add_argument("--port", type=int, default=8001)
+    receive.add_argument(
+        "--rate-limit", type=int, default=RATE_LIMIT, help="submissions per address per minute (0: off)"
+    )
+    receive.add_argument(
+        "--trust-proxy",
+        action="store_true",
+        help="take the client's address from X-Forwarded-For (only behind your own reverse proxy)",
+    )
+    receive.add_argument("--max-body", type=int, default=MAX_BODY, help="largest request body, in bytes")
+    receive.add_argument(
+        "--allow-origin",
+        action="append",
+        metavar="ORIGIN",
+        help="another origin whose pages may post (besides site_url and form_endpoint)",
+    )
+    receive.set_defaults(run=cmd_receive)
 
 
 def _timestamp(text: str) -> dt.datetime:
@@ -203,6 +266,8 @@ def _intake_parser(commands: argparse._SubParsersAction) -> None:
     )
     pull.add_argument("--diff", type=Path, help="the PR's unified diff (default: git diff base...head)")
     pull.add_argument("--reply", type=Path, help="write the reply to post on the PR here when it is refused")
+    receiver = channels.add_parser("receiver", help="write what the web-form receiver stored into records")
+    receiver.add_argument("--db", default=DEFAULT_DB, help="the receiver's SQLite file or postgresql:// URL")
     intake.set_defaults(run=cmd_intake)
 
 
@@ -230,6 +295,11 @@ def parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="build, serve locally and rebuild on change")
     serve.add_argument("--date", type=_date, default=dt.date.today())
     serve.add_argument("--dev-addr", default="127.0.0.1:8000")
+    serve.add_argument(
+        "--receiver-addr", default="127.0.0.1:8001", help="where the local web-form receiver listens"
+    )
+    serve.add_argument("--db", default=DEFAULT_DB, help="the local receiver's SQLite file")
+    serve.add_argument("--no-receiver", action="store_true", help="serve the pages only")
     serve.set_defaults(run=cmd_serve)
 
     decide = commands.add_parser("decide", help="record a decision in one or more records")
@@ -260,6 +330,7 @@ def parser() -> argparse.ArgumentParser:
     keygen = commands.add_parser("keygen", help="make a new key pair for sealing personal data")
     keygen.set_defaults(run=cmd_keygen)
     _intake_parser(commands)
+    _receive_parser(commands)
     return main
 
 

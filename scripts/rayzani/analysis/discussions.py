@@ -108,6 +108,14 @@ class Arrivals:
         """A comment recorded now: it takes its place by the time it was received."""
         self._join(target, section, received, record_id, ordered=False)
 
+    def landing(
+        self, target: str, section: str | None, received: dt.datetime, record_id: str, per_page: int
+    ) -> Place:
+        """Where a comment not recorded yet would be shown, as the discussions stand now."""
+        key = (target, anchor_of(self.portal.drafts.get(target), section))
+        index = bisect_left(self._lists.get(key, []), (received, record_id))
+        return Place(key[1], page_of(index, per_page))
+
     def place(self, target: str, record_id: str, received: dt.datetime, per_page: int) -> Place | None:
         """Where a comment on a draft is shown, or None for a comment this grouping never met."""
         key = self._list_of.get((target, record_id))

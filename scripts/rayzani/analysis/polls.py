@@ -118,6 +118,7 @@ VOTE_FIELDS = {
     "late": F(s.boolean, "true or false", required=False),
     "demo": F(s.boolean, "true or false", required=False),
     "text_sha256": F(s.text, "the SHA-256 of the option and the words as recorded", required=False),
+    "reference": F(s.reference, "the receipt's reference number, like 1234-5678", required=False),
     # What intake removed from the participant's words (or name) before recording them.
     "redactions": F(
         s.list_of(s.one_of(REDACTION_KINDS)), f"a list of: {', '.join(REDACTION_KINDS)}", required=False
@@ -158,6 +159,7 @@ def load_vote(data: dict, path: Path, author_fields: dict[str, s.Field]) -> tupl
         late=bool(data.get("late", False)),
         demo=bool(data.get("demo", False)),
         text_sha256=data.get("text_sha256"),
+        reference=data.get("reference"),
     )
     return vote, []
 

@@ -78,6 +78,8 @@ def _run_locked(args: argparse.Namespace) -> int:
             return _form(args, writer)
         if args.channel == "pull-request":
             return _pull_request(args, writer)
+        if args.channel == "receiver":
+            return _receiver(args, writer)
         return _github(args, writer)
     except IdSecretMissing as missing:
         # Records written before stay (each is whole); the next run, with the secret, goes on.
@@ -110,6 +112,21 @@ def _pull_request(args: argparse.Namespace, writer: RecordWriter) -> int:
         reply = "\n".join(rejected_reply(r, "intake_fix_proposal") for r in refused)
         args.reply.write_text(reply, encoding="utf-8")
         print(f"The reply saying why is in {args.reply}.")
+    return 0
+
+
+def _receiver(args: argparse.Namespace, writer: RecordWriter) -> int:
+    from rayzani.intake.receiver import Drained, drain
+
+    def progress(done: Drained) -> None:
+        print(f"  {done.submission_id}: {done.outcome.status}", file=sys.stderr, flush=True)
+
+    store = args.open_store(args.db)
+    try:
+        done = drain(writer, store, progress)
+    finally:
+        store.close()
+    _summary([(f"submission {d.submission_id}", d.outcome) for d in done])
     return 0
 
 

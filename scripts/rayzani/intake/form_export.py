@@ -337,12 +337,28 @@ def _row_incoming(
     else:
         content = json.dumps({f: value(f) for f in FIELDS}, ensure_ascii=False, sort_keys=True)
         reference = _content_reference(content, mapping, writer)
+    received = _received(value("submitted_at"), mapping)
+    return form_incoming(value, reference, mapping.form, received, default_target, mapping.ballot)
+
+
+def form_incoming(
+    value: Callable[[str], str],
+    reference: str,
+    form: str,
+    received: dt.datetime,
+    default_target: str | None = None,
+    ballot: bool = False,
+) -> Incoming:
+    """What the web form posted (`value` of each of `FIELDS`), as the one writer takes it.
+
+    Shared by form exports and Rayzani's own receiver, so both read the form's fields alike.
+    """
     consent = value("publish_name").lower() in _YES
     return Incoming(
         channel="form",
-        source=f"form:{mapping.form}:{reference}",
+        source=f"form:{form}:{reference}",
         record_id=record_id("form", reference),
-        received=_received(value("submitted_at"), mapping),
+        received=received,
         target=value("draft") or default_target,
         section=value("article") or None,
         domain=value("domain") or None,
@@ -355,7 +371,7 @@ def _row_incoming(
         interest=value("interest") or None,
         personal={k: value(k) for k in PERSONAL if value(k)},
         # In a ballot every row is a vote, even one whose option was left empty (it is refused).
-        vote=value("vote") if mapping.ballot or value("vote") else None,
+        vote=value("vote") if ballot or value("vote") else None,
     )
 
 

@@ -71,6 +71,12 @@ class Incoming:
     # A ballot: the option as delivered (an id, a form label or a name); "" when none was chosen.
     # None for a comment. `target` is then the call that holds the poll.
     vote: str | None = None
+    # Set by a channel that checked the submission itself before storing it (the web receiver):
+    # the personal data already sealed (then `personal` is empty), what it redacted, and the
+    # reference number it gave the participant.
+    sealed: str | None = None
+    redacted: tuple[str, ...] = ()
+    reference: str | None = None
 
 
 @dataclass(frozen=True)
@@ -97,6 +103,8 @@ class Outcome:
     # For a duplicate: the hash recorded, and the hash of what was delivered this time.
     recorded_sha256: str | None = None
     text_sha256: str | None = None
+    # For `RecordWriter.check`: the record that would be written (status "accepted").
+    record: dict[str, Any] | None = None
 
     @property
     def edited(self) -> bool:
@@ -203,6 +211,7 @@ class RecordWriter:
         self.site_url = site_url
         self._public_key: PublicKey | None = None
         self._id_secret: bytes | None = None
+        self._checking = False
         # Comments and votes share one source space: a ballot delivered again is a duplicate too.
         self.recorded: dict[str, Submission | Vote | _Recorded] = {
             r.source: r for records in portal.submissions.values() for r in records
@@ -224,6 +233,15 @@ class RecordWriter:
             self._id_secret = read_secret(self.root, self.settings, ID_SECRET)
         return self._id_secret
 
+    def check(self, incoming: Incoming) -> Outcome:
+        """What `record` would do, writing and remembering nothing: "accepted" with the record
+        (personal data sealed, text redacted), or "rejected" or "duplicate" as `record` says."""
+        self._checking = True
+        try:
+            return self.record(incoming)
+        finally:
+            self._checking = False
+
     def record(self, incoming: Incoming) -> Outcome:
         """Check and write one comment or vote; never raises for bad input, returns the outcome."""
         if incoming.vote is not None:
@@ -238,7 +256,7 @@ class RecordWriter:
         author, kinds, rejection = self._author(incoming)
         if rejection is not None:
             return Outcome("rejected", incoming, rejection=rejection, text_sha256=guarded.sha256)
-        redactions = set(guarded.redactions) | set(kinds)
+        redactions = set(guarded.redactions) | set(kinds) | set(incoming.redacted)
         record.update(
             language=language_of(guarded.text),
             body=recorded_body(guarded.text),
@@ -247,7 +265,8 @@ class RecordWriter:
         self._seal(record, incoming)
         record["decision"] = {"status": self.portal.initial_status(record["target"])}
         outcome = self._write_new(record, incoming, redactions, late, guarded.sha256)
-        self._arrivals.add(record["target"], record.get("section"), incoming.received, record["id"])
+        if outcome.status == "new":
+            self._arrivals.add(record["target"], record.get("section"), incoming.received, record["id"])
         return outcome
 
     def _write_new(
@@ -259,6 +278,14 @@ class RecordWriter:
         if late:
             record["late"] = True
         record["text_sha256"] = digest
+        if incoming.reference:
+            record["reference"] = incoming.reference
+        if self._checking:
+            record["id"] = incoming.record_id
+            return Outcome(
+                "accepted", incoming, record_id=incoming.record_id, late=late,
+                redactions=tuple(sorted(redactions)), text_sha256=digest, record=record,
+            )  # fmt: skip
         path = self._write(record, incoming)
         vote = incoming.vote is not None
         self.recorded[incoming.source] = _Recorded(record["id"], path, digest, incoming.received, vote=vote)
@@ -316,6 +343,9 @@ class RecordWriter:
         return participant_id(value, self.id_secret if makes_pid(value) else None, self.settings)
 
     def _seal(self, record: dict[str, Any], incoming: Incoming) -> None:
+        if incoming.sealed:
+            record["sealed"] = incoming.sealed
+            return
         personal = {k: v for k, v in incoming.personal.items() if k in PERSONAL_FIELDS and v}
         if personal:
             record["sealed"] = seal(personal, self.public_key)
@@ -351,7 +381,7 @@ class RecordWriter:
             author, kinds, rejection = self._author(incoming)
         if rejection is not None:
             return Outcome("rejected", incoming, rejection=rejection, text_sha256=digest)
-        redactions = set(kinds)
+        redactions = set(kinds) | set(incoming.redacted)
         if words is not None and words.text:
             redactions |= set(words.redactions)
             record.update(language=language_of(words.text), body=recorded_body(words.text))
@@ -487,6 +517,23 @@ class RecordWriter:
         place = self._arrivals.place(target, known.id, known.received, self.settings.comments_per_page)
         key = urls.discussion_key(target, place.anchor, place.page) if place else urls.draft_key(target)
         return urls.absolute(self.site_url, key, "fa", anchor)
+
+    def landing(self, record: dict[str, Any]) -> str:
+        """Where a record from `check` will be shown once recorded, as the discussions stand now
+        (a comment takes its place by time of arrival, so later ones do not move it)."""
+        target = record["target"]
+        if "vote" in record:
+            return urls.absolute(self.site_url, urls.poll_key(target), "fa")
+        anchor = urls.comment_anchor(record["id"])
+        if target not in self.portal.drafts:
+            return urls.absolute(self.site_url, urls.call_key(target), "fa", anchor)
+        per_page = self.settings.comments_per_page
+        place = self._arrivals.landing(
+            target, record.get("section"), record["received"], record["id"], per_page
+        )
+        return urls.absolute(
+            self.site_url, urls.discussion_key(target, place.anchor, place.page), "fa", anchor
+        )
 
 
 @dataclass(frozen=True)

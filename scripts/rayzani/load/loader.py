@@ -252,6 +252,7 @@ SUBMISSION_FIELDS = {
         "the SHA-256 of the body as recorded (after redaction), in hex",
         required=False,
     ),
+    "reference": F(s.reference, "the receipt's reference number, like 1234-5678", required=False),
 }
 PUBLICATION_FIELDS = {
     "state": F(s.one_of(PUBLICATION_STATES), f"one of {', '.join(PUBLICATION_STATES)}"),
@@ -828,6 +829,7 @@ def load_submission(path: Path, problems: list[Problem]) -> Submission | Vote | 
         redactions=tuple(data.get("redactions") or ()),
         late=bool(data.get("late", False)),
         text_sha256=data.get("text_sha256"),
+        reference=data.get("reference"),
         author=Author(
             id=a.get("id"),
             type=a["type"],

@@ -42,6 +42,13 @@ def slug(value: Any) -> str | None:
     return None
 
 
+def reference(value: Any) -> str | None:
+    """A web receipt's reference number: eight ASCII digits in two groups of four."""
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{4}", value):
+        return None
+    return "must be eight digits like 1234-5678"
+
+
 def boolean(value: Any) -> str | None:
     return None if isinstance(value, bool) else "must be true or false"
 

@@ -397,6 +397,8 @@ class Submission:
     history: tuple[Decision, ...] = ()
     # SHA-256 of the record file as read: names the HTML rendered from it (rayzani.cache.render_cache).
     digest: str | None = None
+    # The reference number the web receiver gave the participant on its receipt (1234-5678).
+    reference: str | None = None
 
 
 @dataclass(frozen=True)
@@ -415,6 +417,7 @@ class Vote:
     demo: bool = False
     # SHA-256 of the option (and any words) as received: a re-delivered, edited ballot shows.
     text_sha256: str | None = None
+    reference: str | None = None  # as on a comment: the web receiver's receipt number
 
 
 @dataclass

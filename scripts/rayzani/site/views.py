@@ -106,6 +106,7 @@ class CommentView:
     version_url: str | None = None
     withheld: str | None = None  # the reason category; the text, name and affiliation are hidden
     late: bool = False
+    reference: str | None = None  # the web receiver's receipt number, for the participant to find it
     # The panel that decided, named in the page's language (else decided_by is shown).
     panel: str | None = None
     duplicate_of: str | None = None
@@ -178,6 +179,7 @@ def comment_view(
         led_to=led_to or [],
         withheld=withheld,
         late=record.late,
+        reference=record.reference,
         panel=panel.name.get(lang) if panel else None,
         duplicate_of=decision.duplicate_of,
         duplicate_url="#" + urls.comment_anchor(decision.duplicate_of) if decision.duplicate_of else None,
