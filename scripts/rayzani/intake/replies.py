@@ -57,7 +57,7 @@ def decision_reply(record: Submission, permalink: str) -> str:
     decision = record.decision
     parts = []
     for lang in LANGS:
-        lines = [
+        lines: list[str] = [
             translate(
                 "intake_decision",
                 lang,

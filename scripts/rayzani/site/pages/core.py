@@ -244,7 +244,7 @@ def draft_comment_view(
     """A comment on a draft: its section named as in the version it was made on, and what it led to."""
     version = draft.version_of(record)
     several = len(draft.history()) > 1
-    led_to = [
+    led_to: list[tuple[str, str]] = [
         (
             translate(
                 "led_to_change",
@@ -440,7 +440,7 @@ def draft_page(site: Site, draft: Draft, lang: str) -> str:
         pending=site.pending(draft.slug),
         home=link(key, ""),
         versions=link(key, versions_key(draft.slug)) if len(draft.history()) > 1 else None,
-        report=link(key, report_key_of(site, draft)) if report_key_of(site, draft) else None,
+        report=link(key, report_page) if (report_page := report_key_of(site, draft)) else None,
         removed=removed,
         comment_links=comment_links(site, draft, key, lang),
         share_links=share_links(
@@ -560,7 +560,7 @@ def call_page(site: Site, call: Call, lang: str) -> str:
         "call.md.j2",
         lang,
         call=call,
-        report=link(key, report_key_of(site, call)) if report_key_of(site, call) else None,
+        report=link(key, report_page) if (report_page := report_key_of(site, call)) else None,
         state=state_view(call.window, site.today, lang, site.portal.report_of(call.slug)),
         draft=draft,
         draft_link=link(key, draft_key(draft.slug)) if draft else None,
