@@ -16,17 +16,6 @@ def panels_key(slug: str | None = None) -> str:
     return f"panels/{slug}/" if slug else "panels/"
 
 
-@dataclass
-class PanelDecision:
-    """One decision a panel took, linked to the comment it answers."""
-
-    url: str
-    title: str
-    record_id: str
-    status: str
-    date: str
-
-
 def decided_by_panel(site: Site, panel: Panel) -> list[tuple[str, Submission]]:
     """(target, record) of every current or earlier decision the panel took, newest first."""
     return per_portal(site.portal, "decisions_by_panel", lambda: _decisions_by_panel(site)).get(
