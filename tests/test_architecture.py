@@ -11,6 +11,8 @@ the list only shrinks.
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 import textwrap
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -489,3 +491,16 @@ def test_checker_reports_a_bad_import_a_cycle_a_long_module_and_module_state(tmp
     # render may not import site even for types: the stage rule reads what the code depends on.
     assert ("stage", "rayzani/render/env.py", 6) in found
     assert len(found) == 6, found  # nothing else: NAMES, local_only and the model import are fine
+
+
+def test_browser_tests_are_selected_with_m_browser():
+    """`pytest -m browser` collects every test that drives Chromium, and nothing else."""
+    command = [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider"]
+    command += ["-m", "browser", "tests/test_browser.py", "tests/test_site.py"]
+    result = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False)
+    selected = [line for line in result.stdout.splitlines() if "::" in line]
+    assert all(line.startswith("tests/test_browser.py::") for line in selected), result.stdout
+    tree = ast.parse((REPO / "tests" / "test_browser.py").read_text(encoding="utf-8"))
+    functions = [node.name for node in tree.body if isinstance(node, ast.FunctionDef)]
+    defined = {name for name in functions if name.startswith("test_")}
+    assert {line.split("::")[1].split("[")[0] for line in selected} == defined, result.stdout
