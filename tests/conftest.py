@@ -1,4 +1,9 @@
-"""Shared fixtures: a small portal repository to break, and the built example site."""
+"""Shared fixtures: a small portal repository to break, and the built example site.
+
+The suite runs in parallel (pytest-xdist): every session fixture here is made once per worker,
+in that worker's own temporary folder, and no test builds in the checkout itself (a build writes
+its generated pages into the portal's build/docs, which two workers would overwrite).
+"""
 
 from __future__ import annotations
 
@@ -18,6 +23,10 @@ sys.path.insert(0, str(REPO / "scripts"))
 
 from rayzani.cli import main as rayzani  # noqa: E402
 from rayzani.security.secrets import EXAMPLE_SITE_URL  # noqa: E402
+
+# What a build of the example reads is its portal: the checkout less the code, tests and outputs.
+NOT_THE_PORTAL = {".git", "build", "site", "scripts", "tests", "benchmarks", "node_modules", "artifacts"}
+NOT_THE_PORTAL |= {".venv", ".pytest_cache", ".ruff_cache", ".mypy_cache", "__pycache__"}
 
 BUILD_DATE = "2026-11-23"
 CLOSED_DATE = "2026-12-20"  # the example closes 2026-12-15; its report is published 2026-12-18
@@ -190,20 +199,41 @@ def repo(tmp_path: Path) -> Repo:
     return Repo(tmp_path / "portal")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that drives Chromium is a browser test: `pytest -m browser` selects them all."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+
+
 @pytest.fixture(scope="session")
-def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def example_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This worker's copy of the example portal, the root that tests build the example from."""
+    root = tmp_path_factory.mktemp("example") / "portal"
+
+    def not_copied(folder: str, names: list[str]) -> set[str]:
+        return (NOT_THE_PORTAL if Path(folder) == REPO else {"__pycache__"}) & set(names)
+
+    shutil.copytree(REPO, root, ignore=not_copied, symlinks=True)
+    return root
+
+
+def build_example(root: Path, site: Path, date: str) -> Path:
+    """Build the example portal at `root` into `site` as of `date` (YYYY-MM-DD)."""
+    assert rayzani(["--root", str(root), "build", "--site-dir", str(site), "--date", date]) == 0
+    return site
+
+
+@pytest.fixture(scope="session")
+def example_site(tmp_path_factory: pytest.TempPathFactory, example_root: Path) -> Path:
     """The bundled example consultation, built as it would be on 2026-11-23."""
-    site = tmp_path_factory.mktemp("site")
-    assert rayzani(["--root", str(REPO), "build", "--site-dir", str(site), "--date", BUILD_DATE]) == 0
-    return site
+    return build_example(example_root, tmp_path_factory.mktemp("site"), BUILD_DATE)
 
 
 @pytest.fixture(scope="session")
-def closed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def closed_site(tmp_path_factory: pytest.TempPathFactory, example_root: Path) -> Path:
     """The example after its comment period closed and its report was published (2026-12-18)."""
-    site = tmp_path_factory.mktemp("site-closed")
-    assert rayzani(["--root", str(REPO), "build", "--site-dir", str(site), "--date", CLOSED_DATE]) == 0
-    return site
+    return build_example(example_root, tmp_path_factory.mktemp("site-closed"), CLOSED_DATE)
 
 
 def today() -> dt.date:

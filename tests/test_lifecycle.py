@@ -6,8 +6,7 @@ import datetime as dt
 import re
 
 import pytest
-from conftest import REPO
-from conftest import rayzani as cli
+from conftest import build_example
 from html_query import element
 from test_site import page
 
@@ -32,12 +31,10 @@ def _card(html: str, url: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def sites(tmp_path_factory) -> dict[str, object]:
+def sites(tmp_path_factory, example_root) -> dict[str, object]:
     built = {}
     for day in ("2026-11-05", "2026-12-15", "2026-12-17", "2026-12-20"):
-        site = tmp_path_factory.mktemp(f"site-{day}")
-        assert cli(["--root", str(REPO), "build", "--site-dir", str(site), "--date", day]) == 0
-        built[day] = site
+        built[day] = build_example(example_root, tmp_path_factory.mktemp(f"site-{day}"), day)
     return built
 
 

@@ -9,7 +9,6 @@ from urllib.parse import parse_qs, quote, urlparse
 
 import pytest
 from conftest import REPO
-from conftest import rayzani as cli
 from html_query import element
 from test_site import page
 
@@ -131,11 +130,9 @@ def test_sitemap_lists_every_page_with_both_languages(example_site):
 
 
 @pytest.fixture(scope="module")
-def reported_site(tmp_path_factory):
-    """The example after its report was published (2026-12-18)."""
-    site = tmp_path_factory.mktemp("site-reported")
-    assert cli(["--root", str(REPO), "build", "--site-dir", str(site), "--date", "2026-12-20"]) == 0
-    return site
+def reported_site(closed_site):
+    """The example after its report was published (2026-12-18): the session's closed site."""
+    return closed_site
 
 
 def test_report_page_is_shared_and_announced_in_both_languages(reported_site):

@@ -67,19 +67,21 @@ def test_a_decided_comment_appears_under_its_article_with_reason(example, exampl
     # On the draft page itself the comment sits after its article's heading and before the next.
     html = page(example_site, "drafts/e-participation")
     position = html.find(f'id="c-{record.id}"')
-    if position >= 0:
-        headings = [m.start() for m in re.finditer(r'<h2 id="(art-[^"]+|general)"', html)]
-        owner = max(h for h in headings if h < position)
-        assert html[owner:].startswith(f'<h2 id="{article.anchor}"')
+    assert position >= 0, f"comment {record.id} is not under its article on the draft page"
+    headings = [m.start() for m in re.finditer(r'<h2 id="(art-[^"]+|general)"', html)]
+    owner = max(h for h in headings if h < position)
+    assert html[owner:].startswith(f'<h2 id="{article.anchor}"')
 
 
 def test_hostile_comment_is_inert(example, example_site):
     hostile = next(r for r in example.portal.comments_on("e-participation") if "<script>" in r.body)
     assert "fdp.exe" in hostile.body and "\u202e" not in hostile.body  # bidi override stripped
+    shown_on: list[str] = []
     for path in example_site.rglob("*.html"):
         html = path.read_text(encoding="utf-8")
         if f'id="c-{hostile.id}"' not in html:
             continue
+        shown_on.append(path.relative_to(example_site).parent.as_posix())
         start = html.index(f'id="c-{hostile.id}"')
         card = html[start : html.index("</article>", start)]
         assert (
@@ -89,6 +91,11 @@ def test_hostile_comment_is_inert(example, example_site):
         )
         assert "\u202e" not in card
         assert "&lt;script&gt;" in card
+    # The card was read where a visitor meets it, in both languages: under its article on the
+    # draft page and on the article's discussion page.
+    article = example.portal.drafts["e-participation"].article_of(hostile.section)
+    expected = {"drafts/e-participation", f"drafts/e-participation/comments/{article.anchor}"}
+    assert expected | {f"en/{key}" for key in expected} <= set(shown_on), shown_on
 
 
 def test_no_personal_data_reaches_the_site(example, example_site):

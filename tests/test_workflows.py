@@ -127,6 +127,24 @@ def test_publish_workflow_deploys_main_only_with_least_privilege():
     assert "concurrency" in data
 
 
+def test_publish_workflow_validates_and_builds_as_of_the_same_day_in_tehran():
+    steps = _load(REPO / ".github" / "workflows" / "publish.yml")["jobs"]["build"]["steps"]
+    runs = [step.get("run", "") for step in steps]
+    dated = {
+        command: re.search(r'--date "\$(\w+)"', run)
+        for run in runs
+        for command in ("rayzani validate", "rayzani build")
+        if command in run
+    }
+    assert dated.keys() == {"rayzani validate", "rayzani build"}
+    names = {command: match.group(1) if match else None for command, match in dated.items()}
+    assert None not in names.values(), f"each command gets --date from one variable: {runs}"
+    assert len(set(names.values())) == 1, f"validate and build judge different days: {names}"
+    (name,) = set(names.values())
+    setting = [run for run in runs if f'echo "{name}=$(TZ=Asia/Tehran date +%F)" >> "$GITHUB_ENV"' in run]
+    assert setting, f"{name} is not set once from Tehran's date"
+
+
 def _steps(path: Path):
     """(job name, job, step) of every step of a workflow."""
     for name, job in _load(path)["jobs"].items():

@@ -39,7 +39,8 @@ class Settings:
     inline_comments: int = 5
     # Statistics cells from personal data below this count are shown as "fewer than N".
     suppression_threshold: int = 5
-    # Points a participant earns per event (see incentives.POINT_EVENTS); shown on the site.
+    # Points a participant earns per event: `comment` for each counted named contribution, plus the
+    # decision status it reached (see analysis.incentives.points_for); shown on the site.
     points: dict = field(default_factory=lambda: dict(DEFAULT_POINTS))
     # The least points for each level, lowest first.
     levels: dict = field(default_factory=lambda: dict(DEFAULT_LEVELS))

@@ -199,9 +199,9 @@ def compute(
     breakdowns: list[Breakdown] = []
     if personal == PERSONAL_OPEN:
         tables = personal_tables(portal, settings, today)
-        key = ("portal", str(max(w.closes for t in closed if (w := window_of(portal, t)))))
+        portal_key = ("portal", str(max(w.closes for t in closed if (w := window_of(portal, t)))))
         for dimension in PERSONAL_DIMENSIONS:
-            table = tables[dimension][key if scope == "portal" else ("consultation", scope)]
+            table = tables[dimension][portal_key if scope == "portal" else ("consultation", scope)]
             cells = tuple(Cell(c, n, table.state[c]) for c, n in table.counts.items())
             breakdowns.append(Breakdown(dimension, "participants", cells, {}))
     counted = {"respondent_type": types, "channel": channels, "decision_status": statuses}

@@ -104,13 +104,13 @@ def write_pages(project: Project, today: dt.date) -> tuple[int, int]:
             put(docs / key / f"index.{lang}.md", content)
     for key, lang, markdown in frame_pages(framed):
         put(docs / key / f"index.{lang}.md", markdown)
-    for relative, content in generate_files(project.portal, project.settings, today, site_url, cache):
+    for relative, data in generate_files(project.portal, project.settings, today, site_url, cache):
         path = docs / relative
         wanted.add(path)
-        if path.is_file() and path.read_bytes() == content:
+        if path.is_file() and path.read_bytes() == data:
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content)
+        path.write_bytes(data)
     cache.prune()
     end_build(near_duplicates)
     for folder in (docs, framed_root):

@@ -39,10 +39,6 @@ def format_datetime(value: dt.datetime, lang: str) -> str:
     return f"{format_date(value, lang)}, {clock}"
 
 
-def iso(value: dt.date | dt.datetime) -> str:
-    return value.isoformat()
-
-
 # Jalali years of living memory; no consultation is dated in these Gregorian years.
 _JALALI_YEARS = range(1300, 1500)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import Any
 
 from github import Auth, Github, GithubException, GithubRetry
 from github.Issue import Issue
@@ -60,7 +61,7 @@ class GitHubForge:
         return self._issues[number]
 
     def form_issues(self, label: str, since: dt.datetime | None = None) -> Iterator[FormIssue]:
-        kwargs = {"since": since} if since else {}
+        kwargs: dict[str, Any] = {"since": since} if since else {}
         for issue in self._repo.get_issues(
             state="open", labels=[label], sort="created", direction="asc", **kwargs
         ):

@@ -137,8 +137,8 @@ def articles_touched(draft: Draft, base_text: str, lang: str, old_lines: list[in
             if anchor:
                 starts.append((number, anchor))
     touched = set()
-    for line in old_lines:
-        above = [anchor for start, anchor in starts if start <= line]
+    for old_line in old_lines:
+        above = [anchor for start, anchor in starts if start <= old_line]
         if above:
             touched.add(above[-1])
     return touched

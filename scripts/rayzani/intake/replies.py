@@ -76,7 +76,7 @@ def decision_reply(record: Submission, permalink: str) -> str:
     decision = record.decision
     parts = []
     for lang in LANGS:
-        lines = [
+        lines: list[str] = [
             _say(
                 "intake_decision",
                 lang,

@@ -68,9 +68,9 @@ def parse_body(body: str) -> ParsedBody:
     for line in body.splitlines():
         if _FENCE.match(line):
             in_fence = not in_fence
-        heading = None if in_fence else _HEADING.match(line)
-        if heading:
-            chunks.append((heading.group("text"), []))
+        found = None if in_fence else _HEADING.match(line)
+        if found:
+            chunks.append((found.group("text"), []))
         elif chunks:
             chunks[-1][1].append(line)
         else:

@@ -58,7 +58,7 @@ from rayzani.settings import Settings
 _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _Values(_BaseLoader):  # type: ignore[misc, valid-type]
+class _Values(_BaseLoader):
     """libyaml's safe loader whose values never raise anything but a YAMLError.
 
     The plain safe constructor raises ValueError for a timestamp that is no real date
@@ -819,7 +819,7 @@ def load_submission(path: Path, problems: list[Problem]) -> Submission | Vote | 
         channel=data["channel"],
         source=data["source"],
         language=data["language"],
-        body=_clean(data["body"]),
+        body=_clean(data["body"]) or "",  # required: validation rejected a record without one
         section=data.get("section"),
         domain=data.get("domain"),
         sealed=data.get("sealed"),
@@ -962,8 +962,8 @@ def _check_references(portal: Portal, root: Path, problems: list[Problem]) -> No
                 )
             )
     for target, records in portal.submissions.items():
-        draft, call = portal.drafts.get(target), portal.calls.get(target)
-        if draft is None and call is None:
+        draft, target_call = portal.drafts.get(target), portal.calls.get(target)
+        if draft is None and target_call is None:
             for record in records:
                 problems.append(
                     Problem(
@@ -985,7 +985,7 @@ def _check_references(portal: Portal, root: Path, problems: list[Problem]) -> No
                         f"use one of: {', '.join(v.label for v in draft.history())}, or remove it",
                     )
                 )
-            window = draft.window if draft else call.window  # type: ignore[union-attr]
+            window = draft.window if draft else target_call.window  # type: ignore[union-attr]
             # Comment periods are Iranian calendar days, as intake counts them.
             if not record.late and record.received.astimezone(IRAN_TIME).date() > window.closes:
                 problems.append(
@@ -1012,11 +1012,15 @@ def _check_references(portal: Portal, root: Path, problems: list[Problem]) -> No
                         record.path,
                         "section",
                         f"{record.section!r} is not an anchor of draft {target!r}"
-                        + (f" in version {version.label}" if version and len(draft.history()) > 1 else ""),
+                        + (
+                            f" in version {version.label}"
+                            if version and draft and len(draft.history()) > 1
+                            else ""
+                        ),
                         "use an anchor shown on the draft page (art-N or art-N-cK) or remove section",
                     )
                 )
-            if record.domain and (call is None or call.domain(record.domain) is None):
+            if record.domain and (target_call is None or target_call.domain(record.domain) is None):
                 problems.append(
                     Problem(
                         record.path,

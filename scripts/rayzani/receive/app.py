@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
-from markupsafe import Markup
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -169,7 +168,7 @@ class RateLimit:
 
 @dataclass
 class Refused:
-    reason: Markup
+    reason: str  # plain text is escaped by the page; interface text comes as Markup
     status: int = 422
 
 
@@ -205,13 +204,13 @@ class Receiver:
         if sent and sent != "null":
             return sent.lower() in self.allowed
         referer = request.headers.get("referer")
-        return bool(referer) and origin(referer) in self.allowed
+        return referer is not None and origin(referer) in self.allowed
 
     def accept(self, posted: dict[str, str], lang: str) -> Stored | Refused:
         """Check, seal and store one posted form (in a worker thread: the store blocks)."""
         loaded = self.state.current()
-        token = posted.get("token", "")
-        token = token if _TOKEN.fullmatch(token) else None
+        sent = posted.get("token", "")
+        token = sent if _TOKEN.fullmatch(sent) else None
         for _ in range(10):
             sid, reference = secrets.token_hex(16), new_reference()
             received = dt.datetime.now(IRAN_TIME)
@@ -288,7 +287,8 @@ def application(receiver: Receiver) -> Starlette:
             posted = _parse(body)
         except ValueError:  # UnicodeDecodeError is one
             return _html(notice_page(lang, "receiver_bad_form"), 400)
-        lang = posted.get("lang") if posted.get("lang") in LANGS else lang
+        chosen = posted.get("lang")
+        lang = chosen if isinstance(chosen, str) and chosen in LANGS else lang
         back = receiver.back(posted, lang)
         if not receiver.limit.allow(receiver.client(request)):
             return _refused(Refused(say("receiver_rate_limited", lang), 429), posted, lang, back)

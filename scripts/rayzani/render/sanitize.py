@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from functools import lru_cache
 
 import nh3
@@ -34,8 +33,3 @@ def render_comment(markdown_text: str) -> str:
     )
     # Blank lines would end the raw-HTML block in the generated Markdown page.
     return "\n".join(line for line in cleaned.splitlines() if line.strip())
-
-
-def plain(text: str) -> str:
-    """Escape a short untrusted string (a name, an organisation) for HTML."""
-    return html.escape(normalise(text), quote=True)

@@ -204,7 +204,7 @@ def draft_comment_view(
     """A comment on a draft: its section named as in the version it was made on, and what it led to."""
     version = draft.version_of(record)
     several = len(draft.history()) > 1
-    led_to = [
+    led_to: list[tuple[str, str]] = [
         (
             translate(
                 "led_to_change",

@@ -325,7 +325,8 @@ def open_data_files(site: Site) -> Iterator[tuple[str, bytes]]:
     )
     for resource in resources:  # what every CSV file shares, said once (see `_csv`, `neutral_cell`)
         if resource["format"] == "csv":
-            resource["description"] = " ".join(filter(None, (resource.get("description"), CSV_NOTE)))
+            described = resource.get("description")
+            resource["description"] = f"{described} {CSV_NOTE}" if described else CSV_NOTE
     package = {
         "profile": "data-package",  # the JSON copies are not tabular resources
         "name": "rayzani-consultations",

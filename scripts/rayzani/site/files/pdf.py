@@ -63,7 +63,9 @@ def theme_files_fetcher(root: Path) -> Callable[[str], object]:
 
         fetch: Callable[[str], object] = URLFetcher()
     except ImportError:
-        from weasyprint import default_url_fetcher as fetch
+        from weasyprint import default_url_fetcher
+
+        fetch = default_url_fetcher
 
     def fetcher(url: str) -> object:
         path = _local_file(url)
@@ -92,7 +94,7 @@ def html_to_pdf(html: str, base_dir: Path, cache_as: Path | None = None) -> byte
     from weasyprint import HTML
 
     pdf = HTML(string=html, base_url=str(base_dir), url_fetcher=theme_files_fetcher(base_dir)).write_pdf()
-    if cached:
+    if cached and cache_as:
         cached.parent.mkdir(parents=True, exist_ok=True)
         for old in cached.parent.glob(f"{cache_as.name}.*.pdf"):
             old.unlink()  # the document changed: its earlier PDF goes

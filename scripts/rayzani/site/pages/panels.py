@@ -13,17 +13,6 @@ from rayzani.render.environment import render, translate
 from rayzani.site.context import Site
 
 
-@dataclass
-class PanelDecision:
-    """One decision a panel took, linked to the comment it answers."""
-
-    url: str
-    title: str
-    record_id: str
-    status: str
-    date: str
-
-
 def decided_by_panel(site: Site, panel: Panel) -> list[tuple[str, Submission]]:
     """(target, record) of every current or earlier decision the panel took, newest first."""
     return per_portal(site.portal, "decisions_by_panel", lambda: _decisions_by_panel(site)).get(

@@ -87,7 +87,7 @@ def subjects(site: Site) -> list[Subject]:
             )
     for call in site.portal.calls.values():
         if call.report and call.report.published <= site.today:
-            draft = site.portal.drafts.get(call.draft or "")
+            its_draft = site.portal.drafts.get(call.draft or "")
             found.append(
                 Subject(
                     draft.slug if draft else call.slug,
@@ -97,7 +97,7 @@ def subjects(site: Site) -> list[Subject]:
                     call.window,
                     call.report,
                     call.demo,
-                    draft,
+                    its_draft,
                     call,
                 )
             )
@@ -184,7 +184,8 @@ def report_context(site: Site, subject: Subject, lang: str) -> dict[str, Any]:
         assert call is not None
 
         def card(r: Submission) -> CommentView:
-            name = call.domain(r.domain).name.get(lang) if r.domain and call.domain(r.domain) else None
+            domain = call.domain(r.domain) if r.domain else None
+            name = domain.name.get(lang) if domain else None
             return comment_view(
                 r,
                 urls.comment_link(key, urls.call_key(call.slug), r.id),

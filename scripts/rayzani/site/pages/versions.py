@@ -128,6 +128,7 @@ def changes_page(site: Site, draft: Draft, version: Version, lang: str) -> str:
     lang_text = lang if lang in version.texts and lang in previous.texts else "fa"
     changes = []
     for diff in compare(previous.text(lang_text), version.text(lang_text)):
+        label: str
         if diff.status == "removed":
             label = translate(
                 "article_of_version",
@@ -189,8 +190,8 @@ def _localise_markers(blocks: tuple[tuple[Segment, ...], ...], lang: str) -> tup
     out = []
     for block in blocks:
         first = block[0] if block else None
-        if first and _MARKER.match(first.text):
-            number = _MARKER.match(first.text).group(1)
+        if first and (marker := _MARKER.match(first.text)):
+            number = marker.group(1)
             first = Segment(first.op, localise_digits(number, lang) + first.text[len(number) :])
             block = (first, *block[1:])
         out.append(block)
