@@ -90,7 +90,7 @@ def subjects(site: Site) -> list[Subject]:
             its_draft = site.portal.drafts.get(call.draft or "")
             found.append(
                 Subject(
-                    draft.slug if draft else call.slug,
+                    its_draft.slug if its_draft else call.slug,
                     urls.call_key(call.slug),
                     call.title,
                     call.asked,
