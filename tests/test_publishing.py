@@ -13,7 +13,7 @@ from html_query import element
 from test_site import page
 
 from rayzani.build.builder import load_project
-from rayzani.settings import read_mkdocs_config
+from rayzani.load.config import read_mkdocs_config
 from rayzani.site.generate import generate_files
 
 SITE_URL = str(read_mkdocs_config(REPO / "mkdocs.yml")["site_url"]).rstrip("/") + "/"

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from rayzani.build.builder import load_project, run_builder, write_pages
-from rayzani.load.loader import read_yaml
+from rayzani.load.yaml_io import read_yaml
 from rayzani.problems import Problem, ValidationFailed
 from rayzani.security.sealing import generate_keys
 

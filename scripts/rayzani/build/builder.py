@@ -18,12 +18,14 @@ from rayzani.analysis.concerns import begin_build, end_build
 from rayzani.build.framing import frame_pages, framed_dir, framed_path
 from rayzani.cache.render_cache import RenderCache
 from rayzani.cache.store import cache_root
-from rayzani.load.loader import load_portal, read_yaml_or_problem
+from rayzani.load.config import load_settings, read_mkdocs_config
+from rayzani.load.portal import load_portal
+from rayzani.load.yaml_io import read_yaml_or_problem
 from rayzani.model import Portal
 from rayzani.problems import Problem, ValidationFailed
 from rayzani.render.framed import Framed
 from rayzani.security.secrets import demo_secret_problems
-from rayzani.settings import Settings, load_settings, read_mkdocs_config
+from rayzani.settings import Settings
 from rayzani.site.generate import generate, generate_files
 
 DOCS_DIR = Path("build") / "docs"

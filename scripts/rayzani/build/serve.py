@@ -15,8 +15,8 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 
 from rayzani.build.builder import Project, load_project, mkdocs_command, write_pages
+from rayzani.load.config import read_mkdocs_config
 from rayzani.problems import ValidationFailed
-from rayzani.settings import read_mkdocs_config
 
 CHANGES = {"created", "modified", "deleted", "moved"}
 

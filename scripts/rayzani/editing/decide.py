@@ -1,5 +1,8 @@
 """`rayzani decide`: record an editor's decision in a record, touching nothing else in the file.
 
+The record is edited through the round-trip YAML layer (load.yaml_io), which keeps the editors'
+comments, the key order and the quoting of everything the decision does not change.
+
 A published answer is never overwritten in silence: the decision it replaces moves into the
 record's `history`, which the site shows under the comment.
 """
@@ -7,7 +10,6 @@ record's `history`, which the site shows under the comment.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,7 +17,14 @@ from typing import Any
 import yaml
 
 from rayzani.build.builder import load_project
-from rayzani.load.loader import read_yaml
+from rayzani.load.yaml_io import (
+    append_after,
+    dump_edited,
+    load_for_edit,
+    read_yaml,
+    replace_value,
+    yaml_problem,
+)
 from rayzani.problems import Problem
 
 # Statuses a record starts in: replacing them is not changing an answer.
@@ -30,25 +39,6 @@ class Decided:
     kept_in_history: bool
 
 
-def _top_level_block(text: str, key: str) -> tuple[int, int] | None:
-    """(start, end) character offsets of a top-level `key:` block in a YAML record."""
-    match = re.search(rf"^{re.escape(key)}:.*$", text, flags=re.MULTILINE)
-    if not match:
-        return None
-    # The next top-level key ends the block; "- " lines at column 0 are items of this block's list.
-    following = re.search(r"^[^\s#-]", text[match.end() + 1 :], flags=re.MULTILINE)
-    end = match.end() + 1 + following.start() if following else len(text)
-    # Comments and blank lines at column 0 just before the next key belong to that key, not to this block.
-    lines = text[match.end() + 1 : end].splitlines(keepends=True)
-    while lines and (lines[-1].startswith("#") or not lines[-1].strip()):
-        end -= len(lines.pop())
-    return match.start(), end
-
-
-def _dump(key: str, value: Any) -> str:
-    return yaml.safe_dump({key: value}, allow_unicode=True, sort_keys=False, width=100)
-
-
 def decision_entry(**values: Any) -> dict[str, Any]:
     """A decision mapping in the record's key order, without empty values."""
     if isinstance(values.get("reason"), dict):
@@ -57,30 +47,19 @@ def decision_entry(**values: Any) -> dict[str, Any]:
 
 
 def apply_decision(path: Path, new: dict[str, Any]) -> Decided:
-    """Rewrite the `decision:` (and `history:`) blocks of one record file; keep every other byte."""
+    """Replace the record's `decision:`, moving a published one into `history`; keep everything else."""
     text = path.read_text(encoding="utf-8")
-    data = read_yaml(path)
-    current = data.get("decision") or {}
+    current = read_yaml(path).get("decision") or {}
     if current == new:
         return Decided(path, changed=False, kept_in_history=False)
-    history = list(data.get("history") or [])
-    keep = current.get("status") not in INITIAL
-    if keep:
-        history.append(current)
-    decision_block = _top_level_block(text, "decision")
-    if decision_block is None:
+    record = load_for_edit(text)
+    if "decision" not in record:
         raise ValueError(f"{path}: has no decision block")
-    start, end = decision_block
-    replacement = _dump("decision", new) + (_dump("history", history) if history else "")
-    history_block = _top_level_block(text, "history")
-    if history_block:  # remove the old history block; the new one follows the decision
-        h_start, h_end = history_block
-        if h_start > start:
-            text = text[:h_start] + text[h_end:]
-        else:
-            text = text[:h_start] + text[h_end:]
-            start, end = start - (h_end - h_start), end - (h_end - h_start)
-    path.write_text(text[:start] + replacement + text[end:], encoding="utf-8")
+    old = replace_value(record, "decision", new)
+    keep = current.get("status") not in INITIAL
+    if keep:  # with its own comments: an editor's note on an answer stays beside that answer
+        append_after(record, "history", "decision", old)
+    path.write_text(dump_edited(record), encoding="utf-8")
     return Decided(path, changed=True, kept_in_history=keep)
 
 
@@ -100,7 +79,11 @@ def _check_entry(root: Path, entry: dict[str, Any], where: Path) -> list[Problem
                 f"use only target, id, {', '.join(DECISION_KEYS)}",
             )
         ]
-    if _top_level_block(path.read_text(encoding="utf-8"), "decision") is None:
+    try:
+        data = read_yaml(path)
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        return [yaml_problem(path, error, "fix the record's YAML before deciding on it")]
+    if not isinstance(data, dict) or "decision" not in data:
         return [
             Problem(path, "decision", "this record takes no decision (a vote?)", "decide comments and ideas")
         ]

@@ -15,7 +15,7 @@ from rayzani.intake.issue_form import load_forms
 from rayzani.intake.lock import LockTimeout, intake_lock
 from rayzani.intake.records import IdSecretMissing, Outcome, RecordWriter
 from rayzani.intake.replies import rejected_reply, rejection_text
-from rayzani.settings import read_mkdocs_config
+from rayzani.load.config import read_mkdocs_config
 
 if TYPE_CHECKING:
     from github import GithubException

@@ -51,7 +51,7 @@ from rayzani.intake.records import (
     makes_pid,
     record_id,
 )
-from rayzani.load.loader import read_yaml
+from rayzani.load.yaml_io import read_yaml
 from rayzani.model import LANGS
 from rayzani.problems import Problem
 

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from rayzani.load.loader import read_yaml
+from rayzani.load.yaml_io import read_yaml
 
 NO_RESPONSE = "_No response_"
 _FIELD_TYPES = ("input", "textarea", "dropdown", "checkboxes")

@@ -17,14 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from nacl.public import PublicKey
 
 from rayzani import urls
 from rayzani.analysis.discussions import Arrivals
-from rayzani.analysis.polls import find_option, option_label
+from rayzani.analysis.polls import find_option
 from rayzani.i18n.text import normalise, to_ascii_digits
 from rayzani.intake.guard import Guarded, guard_comment, guard_short, recorded_body, redact, text_hash
+from rayzani.load.yaml_io import dump_record
 from rayzani.model import (
     AGE_BANDS,
     CHANNELS,
@@ -35,6 +35,7 @@ from rayzani.model import (
     Submission,
     Vote,
     Window,
+    option_label,
 )
 from rayzani.model.provinces import PROVINCES
 from rayzani.security.sealing import PERSONAL_FIELDS, read_public_key, seal
@@ -114,22 +115,6 @@ class Outcome:
             and bool(self.recorded_sha256)
             and self.recorded_sha256 != self.text_sha256
         )
-
-
-class _RecordDumper(yaml.SafeDumper):
-    """Multi-line text as literal blocks, so a record reads like the comment it holds."""
-
-
-def _str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
-    style = "|" if "\n" in value else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-_RecordDumper.add_representer(str, _str)
-
-
-def dump_record(record: dict[str, Any]) -> str:
-    return yaml.dump(record, Dumper=_RecordDumper, allow_unicode=True, sort_keys=False, width=100)
 
 
 def language_of(text: str) -> str:

@@ -278,6 +278,11 @@ class Poll:
         return next((o for o in self.options if o.id == option_id), None)
 
 
+def option_label(option: Domain) -> str:
+    """How an issue form lists a poll option: "دو هفته / Two weeks", like the form's other choices."""
+    return f"{option.name.fa} / {option.name.get('en')}"
+
+
 @dataclass(frozen=True)
 class Call:
     slug: str

@@ -34,14 +34,15 @@ from rayzani.intake.form_export import FIELDS, form_incoming
 from rayzani.intake.receiver import FORM, receiver_incoming, stored_fields
 from rayzani.intake.records import RecordWriter
 from rayzani.intake.replies import rejection_text
-from rayzani.load.loader import load_portal
+from rayzani.load.config import load_settings, read_mkdocs_config
+from rayzani.load.portal import load_portal
 from rayzani.model import IRAN_TIME, Portal
 from rayzani.problems import Problem
 from rayzani.receive import MAX_BODY, RATE_LIMIT
 from rayzani.receive.pages import LANGS, notice_page, receipt_page, refused_page, say
 from rayzani.receive.store import ReferenceTaken, Store, Stored, new_reference
 from rayzani.security.secrets import demo_secret_problems
-from rayzani.settings import Settings, load_settings, read_mkdocs_config
+from rayzani.settings import Settings
 
 log = logging.getLogger("rayzani.receive")
 

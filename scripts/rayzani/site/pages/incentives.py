@@ -22,7 +22,7 @@ from rayzani.analysis.incentives import (
 )
 from rayzani.cache.store import cache_root
 from rayzani.i18n.dates import format_date
-from rayzani.load.loader import read_yaml
+from rayzani.load.yaml_io import read_yaml
 from rayzani.model import LANGS, Submission
 from rayzani.render.environment import render, translate
 from rayzani.site.context import Site

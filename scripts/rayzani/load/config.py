@@ -1,0 +1,92 @@
+"""Reading mkdocs.yml: the portal's settings (extra.rayzani), checked against their declarations."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from rayzani.load.yaml_io import read_config_yaml, yaml_problem
+from rayzani.problems import Problem
+from rayzani.settings import DEFAULT_LEVELS, DEFAULT_POINTS, Settings
+
+
+def read_mkdocs_config(config_path: Path) -> dict[str, Any]:
+    """mkdocs.yml as a mapping (empty when it holds something else); YAMLError when broken."""
+    data = read_config_yaml(config_path)
+    return data if isinstance(data, dict) else {}
+
+
+def load_settings(config_path: Path) -> tuple[Settings, list[Problem]]:
+    """The settings under `extra.rayzani`, each checked against its declared type and default."""
+    if not config_path.is_file():
+        return Settings(), [
+            Problem(config_path, "", "is missing", "run rayzani from the portal's folder, or pass --root")
+        ]
+    try:
+        raw = (read_mkdocs_config(config_path).get("extra") or {}).get("rayzani") or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        return Settings(), [yaml_problem(config_path, error, "fix the YAML syntax of mkdocs.yml")]
+    declared = {f.name: f for f in fields(Settings)}
+    problems: list[Problem] = []
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key not in declared:
+            problems.append(
+                Problem(
+                    config_path,
+                    f"extra.rayzani.{key}",
+                    "is not a Rayzani setting",
+                    f"remove it; settings are: {', '.join(declared)}",
+                )
+            )
+            continue
+        default = getattr(Settings(), key)
+        if value is None:
+            continue
+        if not isinstance(value, type(default)) or isinstance(value, bool) != isinstance(default, bool):
+            problems.append(
+                Problem(
+                    config_path,
+                    f"extra.rayzani.{key}",
+                    f"must be {type(default).__name__}, not {value!r}",
+                    f"write a {type(default).__name__} like {default!r}",
+                )
+            )
+            continue
+        values[key] = value
+    # Only named events and levels: the site has bilingual text for these and no others.
+    for key, allowed in (("points", tuple(DEFAULT_POINTS)), ("levels", tuple(DEFAULT_LEVELS))):
+        for name, weight in dict(values.get(key) or {}).items():
+            if name not in allowed or isinstance(weight, bool) or not isinstance(weight, int) or weight < 0:
+                problems.append(
+                    Problem(
+                        config_path,
+                        f"extra.rayzani.{key}.{name}",
+                        f"is {weight!r}; {key} are {', '.join(allowed)}",
+                        "give a whole number of points, 0 or more",
+                    )
+                )
+                values.pop(key, None)
+    settings = Settings(**values)
+    if settings.min_comment_days < 30:
+        problems.append(
+            Problem(
+                config_path,
+                "extra.rayzani.min_comment_days",
+                "is below the 30 calendar days the publication rule requires",
+                "set it to 30 or more",
+            )
+        )
+    if settings.suppression_threshold < 2:
+        problems.append(
+            Problem(
+                config_path,
+                "extra.rayzani.suppression_threshold",
+                "below 2 would publish single participants' personal data",
+                "set it to 5 (the default) or more",
+            )
+        )
+    return settings, problems
