@@ -12,10 +12,10 @@ import yaml
 from conftest import BUILD_DATE, Repo, rayzani
 from receiver_support import Served, comment, free_port, open_portal, serve, site_origin
 
+from rayzani.load.config import load_settings
 from rayzani.receive.store import SQLiteStore
 from rayzani.security.sealing import read_private_key, unseal
 from rayzani.security.secrets import EXAMPLE_SITE_URL
-from rayzani.settings import load_settings
 
 TOKEN = "0123456789abcdef0123456789abcdef"
 

@@ -200,7 +200,7 @@ def test_the_pinned_requirements_have_hashes_and_say_how_to_regenerate_them():
     assert listed == names, f"pinned without a hash: {sorted(listed - names)}"
     project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
     wanted = {
-        re.split(r"[<>=!~\[; ]", spec, maxsplit=1)[0].lower().replace("_", "-")
+        re.sub(r"[-_.]+", "-", re.split(r"[<>=!~\[; ]", spec, maxsplit=1)[0].lower())
         for spec in project["project"]["dependencies"] + project["build-system"]["requires"]
     }
     assert wanted <= names, f"not pinned: {sorted(wanted - names)}"  # setuptools builds Rayzani
