@@ -13,7 +13,8 @@ from rayzani.intake.forge import Forge
 from rayzani.intake.form_export import ExportError, import_export, load_mapping
 from rayzani.intake.issue_form import load_forms
 from rayzani.intake.lock import LockTimeout, intake_lock
-from rayzani.intake.records import IdSecretMissing, Outcome, RecordWriter
+from rayzani.intake.naming import IdSecretMissing
+from rayzani.intake.records import Outcome, RecordWriter
 from rayzani.intake.replies import rejected_reply, rejection_text
 from rayzani.load.config import read_mkdocs_config
 

@@ -42,15 +42,8 @@ from pathlib import Path
 import yaml
 
 from rayzani.i18n import messages
-from rayzani.intake.records import (
-    IdSecretMissing,
-    Incoming,
-    Outcome,
-    RecordWriter,
-    Rejection,
-    makes_pid,
-    record_id,
-)
+from rayzani.intake.naming import IdSecretMissing, makes_pid, record_id
+from rayzani.intake.records import Incoming, Outcome, RecordWriter, Rejection
 from rayzani.load.yaml_io import read_yaml
 from rayzani.model import LANGS
 from rayzani.problems import Problem

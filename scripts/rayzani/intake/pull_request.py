@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rayzani.i18n.text import normalise
-from rayzani.intake.records import Incoming, Outcome, RecordWriter, record_id
+from rayzani.intake.naming import record_id
+from rayzani.intake.records import Incoming, Outcome, RecordWriter
 from rayzani.model import MAX_COMMENT_CHARS, Draft
 
 # content/drafts/<slug>/index.<lang>.md: the current text, the only file a proposal changes.

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from rayzani.intake.records import Incoming, Outcome, RecordWriter, record_id
+from rayzani.intake.naming import record_id
+from rayzani.intake.records import Incoming, Outcome, RecordWriter
 
 FORM = "web"  # the receiver's records: source form:web:<submission id>, id web-<reference>
 
