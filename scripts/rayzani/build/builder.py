@@ -11,13 +11,11 @@ import hashlib
 import os
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from rayzani.analysis.concerns import begin_build, end_build
 from rayzani.build.framing import Framed, frame_pages, framed_dir, framed_path
-from rayzani.cache.render_cache import RenderCache
-from rayzani.cache.store import cache_root
+from rayzani.cache.store import Cache
 from rayzani.load.loader import load_portal, read_yaml_or_problem
 from rayzani.model import Portal
 from rayzani.problems import Problem, ValidationFailed
@@ -36,6 +34,9 @@ class Project:
     settings: Settings
     portal: Portal
     problems: list[Problem]
+    # The store it was loaded with, which generating its pages uses too: one per process, so
+    # that `rayzani serve` reuses between builds what the last one read, opened and rendered.
+    cache: Cache = field(default_factory=Cache.in_memory)
 
     @property
     def config(self) -> Path:
@@ -55,16 +56,21 @@ def _certificate_problems(root: Path, settings: Settings) -> list[Problem]:
     return check_register(entries, path, certificate_secret(root, settings))
 
 
-def load_project(root: Path, today: dt.date | None = None) -> Project:
-    """The repository as it stands on `today` (default: the real today)."""
+def load_project(root: Path, today: dt.date | None = None, cache: Cache | None = None) -> Project:
+    """The repository as it stands on `today` (default: the real today).
+
+    `cache` is the store builds of this process share (default: a new one on this checkout's
+    cache folder, as a new `rayzani build` has).
+    """
+    cache = cache or Cache.for_checkout(root)
     config = root / "mkdocs.yml"
     settings, problems = load_settings(config)
     if config.is_file() and not problems:  # a broken mkdocs.yml is reported once, by load_settings
         site_url = str(read_mkdocs_config(config).get("site_url") or "")
         problems += demo_secret_problems(root, config, settings, site_url)
-    portal, content_problems = load_portal(root, settings, today)
+    portal, content_problems = load_portal(root, settings, today, cache)
     content_problems += _certificate_problems(root, settings)
-    return Project(root, settings, portal, problems + content_problems)
+    return Project(root, settings, portal, problems + content_problems, cache)
 
 
 def write_pages(project: Project, today: dt.date) -> tuple[int, int]:
@@ -91,9 +97,8 @@ def write_pages(project: Project, today: dt.date) -> tuple[int, int]:
         counts[0] += 1
 
     site_url = str(read_mkdocs_config(project.config).get("site_url") or "")
-    cache = RenderCache.for_project(project.root, today)
-    near_duplicates = cache_root(project.root) / "near-duplicates.pickle"
-    begin_build(near_duplicates)
+    cache = project.cache
+    cache.begin_build(project.root, today)
     for key, lang, content in generate(project.portal, project.settings, today, site_url, cache):
         if isinstance(content, Framed):
             text = content.text()
@@ -110,8 +115,7 @@ def write_pages(project: Project, today: dt.date) -> tuple[int, int]:
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content)
-    cache.prune()
-    end_build(near_duplicates)
+    cache.end_build()
     for folder in (docs, framed_root):
         for stale in folder.rglob("*"):
             if stale.is_file() and stale not in wanted:

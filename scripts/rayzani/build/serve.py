@@ -13,6 +13,7 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 
 from rayzani.build.builder import Project, load_project, mkdocs_command, write_pages
+from rayzani.cache.store import Cache
 from rayzani.problems import ValidationFailed
 
 CHANGES = {"created", "modified", "deleted", "moved"}
@@ -26,6 +27,9 @@ class _Regenerate(FileSystemEventHandler):
         self._timer: threading.Timer | None = None
         self.runs = 0
         self.project: Project | None = None
+        # One store for the life of the server: each rebuild reuses what the last one read,
+        # opened and rendered from memory, without reading the cache folder again.
+        self.cache = Cache.for_checkout(root)
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         # Reading a file raises "opened" and "closed" events too: regenerating on those
@@ -39,7 +43,7 @@ class _Regenerate(FileSystemEventHandler):
 
     def regenerate(self) -> bool:
         self.runs += 1
-        project = self.project = load_project(self.root, self.today)
+        project = self.project = load_project(self.root, self.today, self.cache)
         try:
             written, _ = write_pages(project, self.today)
         except ValidationFailed as failure:

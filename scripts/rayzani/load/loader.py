@@ -17,7 +17,8 @@ import yaml
 
 from rayzani.analysis.panels import check_criterion, check_decisions, check_scores, criteria_of, load_panels
 from rayzani.analysis.polls import check_poll, check_vote_forms, check_votes, load_vote, poll_of
-from rayzani.cache.store import RecordCache, code_digest, long_lived_objects
+from rayzani.cache.records import RecordCache
+from rayzani.cache.store import Cache, long_lived_objects
 from rayzani.i18n.text import never_text, normalise, to_ascii_digits
 from rayzani.load import schema as s
 from rayzani.load.articles import parse_body
@@ -1155,24 +1156,28 @@ def _read_record(
     except OSError:
         info = None
     plain = info is not None and stat.S_ISREG(info.st_mode)
-    kept = cache.get(name, info) if plain and info else None
+    path = folder / name
+    kept = cache.get(name, info, path) if plain and info else None
     if kept is not None:
         record, found = kept
     else:
         found = []
-        path = folder / name
         record = load_submission(path, found)
-        if isinstance(record, Submission):
-            record = dataclasses.replace(record, digest=hashlib.sha256(path.read_bytes()).hexdigest())
-        if plain and info:
-            cache.put(name, info, (record, found))
+        try:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:  # unreadable: load_submission reported it, and nothing is kept
+            digest = None
+        if isinstance(record, Submission) and digest:
+            record = dataclasses.replace(record, digest=digest)
+        if plain and info and digest:
+            cache.put(name, info, digest, (record, found))
     problems.extend(found)
     return record
 
 
-def _load_records(root: Path, portal: Portal, today: dt.date, problems: list[Problem]) -> None:
+def _load_records(root: Path, portal: Portal, today: dt.date, problems: list[Problem], cache: Cache) -> None:
     """Every record under submissions/ into the portal, as it stands on `today`."""
-    records = RecordCache.open(root, code_digest())
+    records = RecordCache(cache)
     folder = root / "submissions"
     for name, entry in _record_entries(folder):
         if "/" not in name:
@@ -1213,17 +1218,22 @@ def _checked_reader(problems: list[Problem]) -> Callable[[Path], Any]:
     return read
 
 
-def load_portal(root: Path, settings: Settings, today: dt.date | None = None) -> tuple[Portal, list[Problem]]:
+def load_portal(
+    root: Path, settings: Settings, today: dt.date | None = None, cache: Cache | None = None
+) -> tuple[Portal, list[Problem]]:
     """Load and validate the whole repository as it stands on `today` (default: the real today).
 
     Every problem is returned, none raised. A decision dated after `today` is not yet
     published: the record shows the answer it had on that day (the build date sets "today").
+    Records read before are taken from `cache` (default: this checkout's cache folder).
     """
     with long_lived_objects():
-        return _load_portal(root, settings, today)
+        return _load_portal(root, settings, today, cache or Cache.for_checkout(root))
 
 
-def _load_portal(root: Path, settings: Settings, today: dt.date | None) -> tuple[Portal, list[Problem]]:
+def _load_portal(
+    root: Path, settings: Settings, today: dt.date | None, cache: Cache
+) -> tuple[Portal, list[Problem]]:
     today = today or dt.date.today()
     problems: list[Problem] = []
     portal = Portal(root=root)
@@ -1240,7 +1250,7 @@ def _load_portal(root: Path, settings: Settings, today: dt.date | None) -> tuple
         call = load_call(slug, calls_dir, settings, problems)
         if call:
             portal.calls[slug] = call
-    _load_records(root, portal, today, problems)
+    _load_records(root, portal, today, problems, cache)
     for listed in portal.submissions.values():
         listed.sort(key=lambda r: (r.received, r.id))
     portal.panels = load_panels(root / "content" / "panels", problems, _checked_reader(problems))

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 
 from rayzani.build.framing import Framed
-from rayzani.cache.render_cache import RenderCache
+from rayzani.cache.store import Cache
 from rayzani.model import LANGS, Portal
 from rayzani.settings import Settings
 from rayzani.site.files.feeds import feed_files
@@ -48,7 +48,7 @@ FILE_SOURCES: list[FileSource] = [
 
 
 def generate(
-    portal: Portal, settings: Settings, today: dt.date, site_url: str = "", cache: RenderCache | None = None
+    portal: Portal, settings: Settings, today: dt.date, site_url: str = "", cache: Cache | None = None
 ) -> Iterator[tuple[str, str, str | Framed]]:
     """Yield (page key, language, Markdown or framed HTML) for every page of the site."""
     site = Site(portal, settings, today, site_url, cache)
@@ -59,7 +59,7 @@ def generate(
 
 
 def generate_files(
-    portal: Portal, settings: Settings, today: dt.date, site_url: str = "", cache: RenderCache | None = None
+    portal: Portal, settings: Settings, today: dt.date, site_url: str = "", cache: Cache | None = None
 ) -> Iterator[tuple[str, bytes]]:
     """Yield (path relative to the site root, content) for every data file of the site."""
     site = Site(portal, settings, today, site_url, cache)

@@ -32,7 +32,6 @@ from rayzani.analysis.stats import (
     consultation_statistics,
     portal_statistics,
 )
-from rayzani.cache.store import cache_root
 from rayzani.i18n.dates import format_date
 from rayzani.i18n.text import localise_digits
 from rayzani.model import LANGS, Call, Draft, Localized, Report, Submission, Window
@@ -323,8 +322,8 @@ def report_context(site: Site, subject: Subject, lang: str) -> dict[str, Any]:
     """What a report shows, for its page and its PDF alike."""
     key = report_key(subject.key)
     records = site.portal.comments_on(subject.slug)
-    stats = consultation_statistics(site.portal, site.settings, site.today, subject.slug)
-    groups = near_duplicate_groups(records)
+    stats = consultation_statistics(site.portal, site.settings, site.today, subject.slug, site.store)
+    groups = near_duplicate_groups(records, cache=site.store)
     group_of = {m.id: g for g in groups for m in g.members}
     draft = subject.draft if subject.call is None or subject.call.kind == "consultation" else None
 
@@ -430,7 +429,7 @@ def report_pdf_files(site: Site) -> Iterator[tuple[str, bytes]]:
             )
             yield (
                 pdf_path(slug, lang),
-                html_to_pdf(html, root, cache_root(root) / "pdf" / f"report-{slug}-{lang}"),
+                html_to_pdf(html, root, site.store.file("pdf", f"report-{slug}-{lang}")),
             )
 
 
@@ -450,7 +449,7 @@ def _group_view(group: CommentGroup, key: str, card) -> GroupView:
 
 
 def statistics_page(site: Site, lang: str) -> str:
-    stats = portal_statistics(site.portal, site.settings, site.today)
+    stats = portal_statistics(site.portal, site.settings, site.today, site.store)
     reports = [(s.title.get(lang), link(STATISTICS_KEY, report_key(s.key))) for s in subjects(site)]
     return render(
         "statistics.md.j2",
@@ -497,7 +496,7 @@ def dashboard_page(site: Site, lang: str) -> str:
         )
         for unit, rs in sorted(units.items())
     ]
-    stats = portal_statistics(portal, site.settings, site.today)
+    stats = portal_statistics(portal, site.settings, site.today, site.store)
     rate_title = translate("chart_acceptance", lang)
     rate_desc = translate("acceptance_desc", lang)
     rate_bars = [Bar(r.unit, r.rate, translate("percent", lang, n=r.rate)) for r in rows if r.decided]
