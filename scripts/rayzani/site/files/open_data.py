@@ -116,7 +116,7 @@ class CommentLines:
     At 100,000 comments, writing the rows out was five seconds of every build, although one
     new comment changes one line. A line is named by its record file's digest, the build
     date and the consultation's first status (which decide the decision published, see
-    `loader.as_of`) and its group of near-identical comments; the lines are tied to Rayzani's
+    `load.records.as_of`) and its group of near-identical comments; the lines are tied to Rayzani's
     code, which decides the columns, and to the line format (`VERSION`), which is part of each
     name too: a line written before cells were neutralised (version 1) is never served. They
     are the store's `open-data` namespace (sharded, and in memory between builds of one
