@@ -24,9 +24,9 @@ from pathlib import Path
 import yaml
 
 from rayzani.analysis.polls import tally
-from rayzani.build.builder import load_project
 from rayzani.cli import main as rayzani
 from rayzani.model import Author, Vote
+from rayzani.project import load_project
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD_DATE = dt.date(2026, 11, 23)

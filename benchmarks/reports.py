@@ -16,12 +16,11 @@ import sys
 import time
 from pathlib import Path
 
-from rayzani.analysis import stats
 from rayzani.analysis.concerns import near_duplicate_groups
 from rayzani.analysis.stats import consultation_statistics
-from rayzani.build.builder import load_project
-from rayzani.cache.opened_cache import cache_file
+from rayzani.cache.store import Cache
 from rayzani.model.provinces import PROVINCES
+from rayzani.project import load_project
 from rayzani.security.sealing import read_public_key, seal
 from rayzani.site.generate import generate_files
 
@@ -61,17 +60,19 @@ def main(size: int) -> None:
     print(f"{size} comments on one draft")
     groups = timed("near-duplicate groups (MinHash + Jaccard)", lambda: near_duplicate_groups(records))
     print(f"{'  largest group':<48} {groups[0].count:7d}")
-    stats._OPENED.clear()  # nothing opened yet, in memory or in the encrypted file
-    cache_file(ROOT).unlink(missing_ok=True)
+    cache = Cache.in_memory()  # nothing opened yet, in memory or in an encrypted file
     timed(
         "statistics, unsealing every record",
-        lambda: consultation_statistics(portal, settings, today, "e-participation"),
+        lambda: consultation_statistics(portal, settings, today, "e-participation", cache),
     )
     timed(
         "statistics again (opened once per build)",
-        lambda: consultation_statistics(portal, settings, today, "e-participation"),
+        lambda: consultation_statistics(portal, settings, today, "e-participation", cache),
     )
-    timed("open data, statistics and report PDFs", lambda: list(generate_files(portal, settings, today)))
+    timed(
+        "open data, statistics and report PDFs",
+        lambda: list(generate_files(portal, settings, today, cache=cache)),
+    )
 
 
 if __name__ == "__main__":

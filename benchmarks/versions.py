@@ -19,9 +19,9 @@ import time
 from pathlib import Path
 
 from rayzani.analysis.redline import compare
-from rayzani.build.builder import load_project
 from rayzani.load.articles import parse_body
 from rayzani.model import DraftText, Version
+from rayzani.project import load_project
 from rayzani.site.context import Site
 from rayzani.site.pages.versions import version_pages
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 import random
 import shutil
 import subprocess
@@ -14,10 +15,12 @@ import pytest
 from conftest import BUILD_DATE, RECORD, REPO, Repo
 
 from rayzani.analysis import concerns
-from rayzani.build.builder import load_project, write_pages
-from rayzani.cache.store import RecordCache, cache_root, code_digest
+from rayzani.build.builder import write_pages
+from rayzani.cache.records import RecordCache
+from rayzani.cache.store import Cache, cache_root
 from rayzani.cli import main as rayzani
 from rayzani.model import Author, Decision, Submission
+from rayzani.project import load_project
 
 
 @pytest.fixture
@@ -66,15 +69,93 @@ def test_a_rebuild_reads_only_the_records_that_changed(portal):
     portal.edit("submissions/sample/c2.yml", "نظر آزمایشی", "نظر تازه")
     project = load_project(portal.root)
     assert any(r.body.startswith("نظر تازه") for r in project.portal.submissions["sample"])
-    cache = RecordCache.open(portal.root, code_digest())
+    cache = RecordCache(Cache.for_checkout(portal.root))
     assert set(cache.entries) == {f"sample/c{n}.yml" for n in range(1, 7)}
 
 
-def test_a_cache_planted_in_the_repository_is_never_read(portal):
-    """A pull request can add files anywhere in the checkout: caches live outside it."""
+def test_a_fresh_checkout_as_in_ci_parses_only_the_records_that_changed(portal, tmp_path, monkeypatch):
+    """Every CI run checks the repository out anew (new inodes and times): records whose bytes
+    are those the cache kept are not parsed again; an edited one is."""
+    from rayzani.load import records as loader
+
+    before = build(portal, tmp_path / "first")
+    moved = tmp_path / "moved"
+    shutil.move(portal.root, moved)
+    shutil.copytree(moved, portal.root)  # the same path, every file new
+    portal.edit("submissions/sample/c3.yml", "دلیل رد", "دلیل ردّ")
+    parsed: list[str] = []
+    parse = loader.load_submission
+
+    def counting(path, found):  # type: ignore[no-untyped-def]
+        parsed.append(path.name)
+        return parse(path, found)
+
+    monkeypatch.setattr(loader, "load_submission", counting)
+    after = build(portal, tmp_path / "second")
+    assert parsed == ["c3.yml"]
+    assert after != before
+    parsed.clear()
+    shutil.rmtree(cache_root(portal.root))
+    assert build(portal, tmp_path / "cold") == after and len(parsed) == 6
+
+
+class Planted:
+    """An entry an attacker plants: unpickling it runs code, which leaves a marker file."""
+
+    def __init__(self, marker: Path):
+        self.marker = marker
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (exec, (f"open({str(self.marker)!r}, 'w').write('read')",))
+
+
+def plant(cache: Path, into: Path, marker: Path) -> int:
+    """A copy of a real cache folder into `into`, every entry made hostile; returns how many."""
+    shutil.copytree(cache, into)
+    planted = 0
+    for path in into.rglob("*"):
+        if path.suffix == ".pickle":
+            # In the shards' own format, so that a reader trusting the folder would take it.
+            path.write_bytes(pickle.dumps((3, "any", {"sample/c1.yml": Planted(marker)})))
+        elif path.suffix == ".html":
+            path.write_text('<p id="planted">planted card</p><script>alert(1)</script>', encoding="utf-8")
+        elif path.is_file():
+            path.write_bytes(pickle.dumps(Planted(marker)))
+        else:
+            continue
+        planted += 1
+    return planted
+
+
+def test_a_cache_planted_in_the_repository_is_never_read(portal, tmp_path, monkeypatch):
+    """A pull request can add files anywhere in the checkout: a whole cache planted there, at
+    every place a cache could be looked for, is never read, and the build equals a cold one."""
     assert not cache_root(portal.root).is_relative_to(portal.root)
-    load_project(portal.root)
-    assert cache_root(portal.root).is_dir() and not (portal.root / "build" / "cache").exists()
+    build(portal, tmp_path / "first")
+    real = cache_root(portal.root)
+    assert (real / "records").is_dir() and (real / "html").is_dir() and (real / "open-data").is_dir()
+    marker = tmp_path / "planted-entry-was-read"
+    hiding_places = [
+        portal.root / ".cache" / "rayzani" / real.name,
+        portal.root / "build" / "cache",
+        portal.root / "build" / real.name,
+        portal.root / real.name,
+    ]
+    assert all(plant(real, place, marker) > 10 for place in hiding_places)
+    shutil.rmtree(real)
+    cold = build(portal, tmp_path / "planted")
+    assert not marker.exists()
+    assert "planted card" not in "".join(cold.values())
+    warm = build(portal, tmp_path / "warm")  # from the caches the cold build kept, outside
+    assert not marker.exists() and warm == cold
+    # Even a cache folder set inside the checkout is refused: builds keep nothing there.
+    inside = portal.root / "cache-in-checkout"
+    plant(real, inside / "rayzani" / real.name, marker)
+    monkeypatch.setenv("RAYZANI_CACHE_DIR", str(inside))
+    assert Cache.for_checkout(portal.root).folder is None
+    planted = sorted(p for p in inside.rglob("*") if p.is_file())
+    assert build(portal, tmp_path / "inside") == cold
+    assert not marker.exists() and sorted(p for p in inside.rglob("*") if p.is_file()) == planted
 
 
 def test_a_new_comment_renders_only_its_own_page_of_cards(portal):
@@ -145,39 +226,54 @@ def campaign_records(count: int) -> list[Submission]:
     return records
 
 
-def grouped(records: list[Submission]) -> list[tuple[str, ...]]:
-    return [tuple(m.id for m in g.members) for g in concerns.near_duplicate_groups(records)]
+def grouped(records: list[Submission], cache: Cache) -> list[tuple[str, ...]]:
+    return [tuple(m.id for m in g.members) for g in concerns.near_duplicate_groups(records, cache=cache)]
 
 
-def test_comments_appended_are_grouped_as_a_grouping_from_scratch_would(monkeypatch):
+def test_comments_appended_are_grouped_as_a_grouping_from_scratch_would():
     records = campaign_records(400)
-    monkeypatch.setattr(concerns, "_GROUPINGS", {})
-    fresh = grouped(records)
+    fresh = grouped(records, Cache.in_memory())
     assert len(fresh) >= 3 and sum(len(g) for g in fresh) > 200
-    monkeypatch.setattr(concerns, "_GROUPINGS", {})
-    grouped(records[:250])
-    assert grouped(records) == fresh  # extended from the 250 already grouped
-    grouped(records[:300])  # a list that is no extension (comments erased): grouped from scratch
-    assert grouped(records) == fresh
+    cache = Cache.in_memory()
+    grouped(records[:250], cache)
+    cache.end_build()
+    assert grouped(records, cache) == fresh  # extended from the 250 already grouped
+    cache.end_build()
+    grouped(records[:300], cache)  # a list that is no extension (comments erased): grouped from scratch
+    cache.end_build()
+    assert grouped(records, cache) == fresh
 
 
-def test_an_extended_grouping_reads_the_kept_one_and_groups_only_the_new_comments(monkeypatch):
+def test_an_extended_grouping_reads_the_kept_one_and_groups_only_the_new_comments():
     records = campaign_records(60)
-    monkeypatch.setattr(concerns, "_GROUPINGS", {})
-    grouped(records[:50])
-    (kept,) = concerns._GROUPINGS.values()
+    cache = Cache.in_memory()
+    grouped(records[:50], cache)
+    cache.end_build()
+    (kept,) = cache.shards(concerns.GROUPINGS, concerns.FORMAT).entries.values()
     lone = [i for i in range(50) if kept.roots.count(kept.roots[i]) == 1]
     # Mark two lone comments as one group: an extension keeps the mark, proving it was reused.
     kept.roots[lone[1]] = lone[0]
-    assert (f"r{lone[0]}", f"r{lone[1]}") in grouped(records)
+    assert (f"r{lone[0]}", f"r{lone[1]}") in grouped(records, cache)
+
+
+def test_a_new_process_reads_the_features_and_groupings_an_earlier_build_kept(tmp_path, monkeypatch):
+    """The near-duplicate namespaces are kept on disk: a new store cuts no text met before."""
+    records = campaign_records(80)
+    first = Cache(tmp_path / "cache")
+    fresh = grouped(records, first)
+    first.end_build()
+    assert list((tmp_path / "cache" / concerns.FEATURES).glob("*.pickle"))
+    monkeypatch.setattr(concerns, "_features", lambda text: pytest.fail(f"{text!r} was cut again"))
+    assert grouped(records, Cache(tmp_path / "cache")) == fresh
 
 
 def test_each_rebuild_of_a_serving_process_frees_the_portal_before(portal):
     """Loaded portals are frozen out of the cycle collector's walks; the next load frees them."""
-    project = load_project(portal.root)
+    cache = Cache.for_checkout(portal.root)  # one store, as `rayzani serve` keeps
+    project = load_project(portal.root, cache=cache)
     write_pages(project, project_date())
     earlier = weakref.ref(project.portal)
     project.portal.__dict__["itself"] = project.portal  # held only by a reference cycle
     del project
-    write_pages(load_project(portal.root), project_date())
+    write_pages(load_project(portal.root, cache=cache), project_date())
     assert earlier() is None

@@ -7,9 +7,9 @@ import datetime as dt
 import yaml
 from conftest import REPO, today
 
-from rayzani.build.builder import load_project
 from rayzani.cli import main as rayzani
 from rayzani.load.yaml_io import dump_edited, dump_record, load_for_edit
+from rayzani.project import load_project
 
 ANNOTATED = """\
 # Delivered twice by the form; this is the copy we keep.

@@ -20,7 +20,8 @@ from conftest import REPO, Repo, rayzani, today
 from forge_server import FakeGitHub
 from test_intake_github import comment_issue, intake
 
-from rayzani.build.builder import load_project, write_pages
+from rayzani.build.builder import write_pages
+from rayzani.project import load_project
 
 SCRIPT = "<script>alert(1)</script>"
 ATTACKS = {

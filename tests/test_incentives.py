@@ -18,7 +18,8 @@ from rayzani.analysis.incentives import (
     register_entry,
     verify,
 )
-from rayzani.build.builder import load_project, write_pages
+from rayzani.build.builder import write_pages
+from rayzani.project import load_project
 from rayzani.settings import DEFAULT_POINTS
 from rayzani.site.context import Site
 from rayzani.site.pages.incentives import Incentives

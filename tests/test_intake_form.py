@@ -12,7 +12,7 @@ import yaml
 from conftest import REPO, Repo, add_poll, rayzani
 
 from rayzani.analysis.polls import tally
-from rayzani.build.builder import load_project
+from rayzani.project import load_project
 from rayzani.security.sealing import read_private_key, unseal
 
 COLUMNS = ["row_id", "submitted_at", "draft", "article", "comment", "display_name", "publish_name",

@@ -12,7 +12,7 @@ from conftest import BUILD_DATE, REPO, Repo, add_poll, rayzani
 from forge_server import FakeGitHub, FakeIssue
 from html_query import element
 
-from rayzani.build.builder import load_project
+from rayzani.project import load_project
 
 FORM = yaml.safe_load((REPO / ".github" / "ISSUE_TEMPLATE" / "comment.yml").read_text(encoding="utf-8"))
 HOSTILE = (

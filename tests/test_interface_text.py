@@ -15,9 +15,9 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from conftest import BUILD_DATE, CALL, DRAFT_FA, REPO, Repo, rayzani
 
-from rayzani.build.builder import load_project
 from rayzani.intake.records import Rejection
 from rayzani.intake.replies import rejected_reply, rejection_text
+from rayzani.project import load_project
 from rayzani.site.generate import generate_files
 
 CALL_TITLE = "Citizens' Charter & <Rights> — منشور «حقوق» شهروندی"

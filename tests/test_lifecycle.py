@@ -10,7 +10,7 @@ from conftest import build_example
 from html_query import element
 from test_site import page
 
-from rayzani.build.builder import load_project
+from rayzani.project import load_project
 from rayzani.site.generate import generate
 
 E_PARTICIPATION = "drafts/e-participation/"  # open 2026-11-10 to 2026-12-15

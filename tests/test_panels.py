@@ -10,8 +10,8 @@ import pytest
 from conftest import REPO, today
 from html_query import element
 
-from rayzani.build.builder import load_project
 from rayzani.cli import main as rayzani
+from rayzani.project import load_project
 
 
 def page(site: Path, url: str) -> str:

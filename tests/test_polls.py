@@ -10,7 +10,7 @@ import pytest
 from conftest import CLOSED_DATE, REPO, today
 from html_query import element
 
-from rayzani.build.builder import load_project
+from rayzani.project import load_project
 
 
 def page(site: Path, url: str) -> str:

@@ -11,9 +11,9 @@ import yaml
 from conftest import REPO, Repo
 from conftest import rayzani as cli
 
-from rayzani.build.builder import load_project
 from rayzani.intake.pull_request import split_diff
 from rayzani.model import MAX_COMMENT_CHARS
+from rayzani.project import load_project
 
 DRAFT = "content/drafts/sample/index.fa.md"
 PR_URL = "https://github.com/example/portal/pull/7"

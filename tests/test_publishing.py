@@ -12,8 +12,8 @@ from conftest import REPO
 from html_query import element
 from test_site import page
 
-from rayzani.build.builder import load_project
 from rayzani.load.config import read_mkdocs_config
+from rayzani.project import load_project
 from rayzani.site.generate import generate_files
 
 SITE_URL = str(read_mkdocs_config(REPO / "mkdocs.yml")["site_url"]).rstrip("/") + "/"

@@ -16,7 +16,7 @@ from html_query import element
 from pypdf import PdfReader
 from test_site import page
 
-from rayzani.build.builder import load_project
+from rayzani.project import load_project
 from rayzani.security.sealing import read_private_key, unseal
 
 REPORT = "drafts/e-participation/report"

@@ -10,8 +10,8 @@ import yaml
 from conftest import REPO, today
 from html_query import element, html_tag
 
-from rayzani.build.builder import load_project
 from rayzani.model.provinces import PROVINCES
+from rayzani.project import load_project
 from rayzani.security.sealing import read_private_key, unseal
 
 PERSIAN_DIGIT = re.compile("[۰-۹]")

@@ -266,12 +266,13 @@ def test_a_new_build_reads_opened_boxes_from_the_encrypted_cache_and_forgets_era
     without the portal's key and holds only the boxes of current records."""
     from rayzani.analysis import stats
     from rayzani.cache.opened_cache import cache_file, read_opened
+    from rayzani.cache.store import Cache
     from rayzani.security.sealing import read_private_key
 
     small_province_portal(repo)
     comment(repo, 97, "نظری با راه تماس.", {"province": "qom", "contact": "secret-person@example.org"})
     first = province_rows(build(repo, CLOSED), "sample")
-    kept = cache_file(repo.root)
+    kept = cache_file(Cache.for_checkout(repo.root))
     raw = kept.read_bytes()
     assert b"tehran" not in raw and b"province" not in raw and b"30-44" not in raw
     key = read_private_key(repo.root, Settings(private_key_file="keys/demo-private.key"))
@@ -279,29 +280,26 @@ def test_a_new_build_reads_opened_boxes_from_the_encrypted_cache_and_forgets_era
     assert {d.province for d in read_opened(kept, key).values()} == {"tehran", "fars", "isfahan", "qom"}
     assert all(d.contact is None for d in read_opened(kept, key).values())  # only what is counted
 
-    # As a new process: nothing in memory, and opening a box would fail the test.
-    monkeypatch.setattr(stats, "_OPENED", {})
+    # A new `rayzani build` (a new store, nothing in memory): opening a box would fail the test.
     monkeypatch.setattr(stats, "unseal", lambda *_: pytest.fail("a box was opened again"))
     assert province_rows(build(repo, CLOSED), "sample") == first
 
     (repo.root / "submissions" / "sample" / "r0.yml").unlink()
-    monkeypatch.setattr(stats, "_OPENED", {})
     rows = province_rows(build(repo, CLOSED), "sample")
     assert rows["tehran"]["count"] == "6"
     assert len(read_opened(kept, key)) == 15
 
 
-def test_an_altered_opened_box_cache_is_ignored(repo, monkeypatch):
-    from rayzani.analysis import stats
+def test_an_altered_opened_box_cache_is_ignored(repo):
     from rayzani.cache.opened_cache import cache_file
+    from rayzani.cache.store import Cache
 
     small_province_portal(repo)
     first = province_rows(build(repo, CLOSED), "sample")
-    kept = cache_file(repo.root)
+    kept = cache_file(Cache.for_checkout(repo.root))
     damaged = bytearray(kept.read_bytes())
     damaged[-1] ^= 1
     kept.write_bytes(bytes(damaged))
-    monkeypatch.setattr(stats, "_OPENED", {})
     assert province_rows(build(repo, CLOSED), "sample") == first
 
 
@@ -309,7 +307,7 @@ def test_the_timeline_counts_the_comments_of_each_day_and_month(repo):
     import datetime as dt
 
     from rayzani.analysis.stats import consultation_statistics, portal_statistics
-    from rayzani.build.builder import load_project
+    from rayzani.project import load_project
 
     small_province_portal(repo)
     today = dt.date.fromisoformat(CLOSED)

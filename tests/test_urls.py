@@ -13,9 +13,10 @@ from conftest import BUILD_DATE, REPO, Repo, rayzani, today
 
 from rayzani import urls
 from rayzani.analysis.incentives import participant_slug
-from rayzani.build.builder import load_project, write_pages
+from rayzani.build.builder import write_pages
 from rayzani.intake.records import Incoming, RecordWriter
 from rayzani.intake.replies import decision_reply, recorded_reply
+from rayzani.project import load_project
 from rayzani.security.secrets import EXAMPLE_SITE_URL
 
 SITE_URL = EXAMPLE_SITE_URL.rstrip("/") + "/"

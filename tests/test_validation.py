@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from rayzani.build.builder import load_project
 from rayzani.cli import main as rayzani
+from rayzani.project import load_project
 
 
 def problems_of(repo) -> list[str]:

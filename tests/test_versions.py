@@ -10,8 +10,8 @@ from html_query import element
 from test_site import GREGORIAN_DATE, JALALI_DATE, page
 
 from rayzani.analysis.redline import compare, word_diff
-from rayzani.build.builder import load_project
 from rayzani.model import Article, DraftText
+from rayzani.project import load_project
 
 DRAFT = "drafts/e-participation"
 

@@ -15,7 +15,7 @@ import yaml
 from conftest import BUILD_DATE, VOTE_ENDPOINT, Repo, rayzani, today
 from html_query import element
 
-from rayzani.build.builder import load_project
+from rayzani.project import load_project
 
 PAGES = ("calls/{slug}/", "calls/{slug}/poll/")
 

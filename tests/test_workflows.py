@@ -217,3 +217,43 @@ def test_the_intake_workflow_keeps_unmerged_records_and_pushes_with_a_lease():
     assert not any("git push" in run for run in runs), "the branch is pushed only with the lease"
     checkout = next(s for s in record["steps"] if str(s.get("uses", "")).startswith("actions/checkout@"))
     assert checkout["with"]["fetch-depth"] == 0  # telling unmerged from removed needs main's history
+
+
+def _filled(template: str, ref: str) -> str:
+    """A cache key as a run of `ref` makes it; an expression this test does not know fails it."""
+    values = {"github.ref": ref, "github.run_id": "1234", "github.run_attempt": "1"}
+
+    def value(match: re.Match[str]) -> str:
+        assert match.group(1) in values, f"cache key uses {match.group(0)}: say here what it is"
+        return values[match.group(1)]
+
+    return re.sub(r"\$\{\{\s*([\w.]+)\s*\}\}", value, template)
+
+
+def test_publish_keeps_the_build_cache_for_main_and_no_pull_request_can_write_what_main_reads():
+    steps = _load(REPO / ".github" / "workflows" / "publish.yml")["jobs"]["build"]["steps"]
+    uses = [str(step.get("uses", "")).split("@")[0] for step in steps]
+    assert "actions/cache" not in uses, "the combined action saves in pull requests too"
+    restore = steps[uses.index("actions/cache/restore")]
+    save = steps[uses.index("actions/cache/save")]
+    rayzani = re.compile(r"\brayzani (validate|build)\b")
+    runs = [i for i, step in enumerate(steps) if rayzani.search(step.get("run", ""))]
+    assert uses.index("actions/cache/restore") < min(runs) and max(runs) < uses.index("actions/cache/save")
+    # Saved only by runs of main, never by a pull request (whose code is not yet reviewed).
+    condition = save["if"].replace(" ", "")
+    assert condition == "github.event_name!='pull_request'&&github.ref=='refs/heads/main'"
+    # The folder is the one the builds use, outside the checkout.
+    folder = restore["with"]["path"]
+    assert folder == save["with"]["path"] and folder.startswith("${{ runner.temp }}/")
+    for i in runs:
+        assert steps[i]["env"]["RAYZANI_CACHE_DIR"] == folder, steps[i].get("name")
+    # What main restores: its key, or the newest key starting with one of its restore keys.
+    main_reads = [_filled(restore["with"]["key"], "refs/heads/main")]
+    main_reads += [_filled(k, "refs/heads/main") for k in restore["with"]["restore-keys"].split()]
+    # Even if a pull request's run saved (or its restore key were saved), its key names its ref.
+    for ref in ("refs/pull/7/merge", "refs/heads/feature", "refs/heads/main-not"):
+        for template in (save["with"]["key"], restore["with"]["key"]):
+            written = _filled(template, ref)
+            assert not any(written.startswith(prefix) for prefix in main_reads), (ref, written)
+    main_writes = _filled(save["with"]["key"], "refs/heads/main")
+    assert any(main_writes.startswith(prefix) for prefix in main_reads[1:]), "main restores what it saved"

@@ -9,9 +9,11 @@ import sys
 import time
 from pathlib import Path
 
-from rayzani.build.builder import load_project, run_builder, write_pages
+from rayzani.build.builder import run_builder, write_pages
+from rayzani.cache.store import Cache
 from rayzani.load.yaml_io import read_yaml
 from rayzani.problems import Problem, ValidationFailed
+from rayzani.project import load_project
 from rayzani.security.sealing import generate_keys
 
 
@@ -41,7 +43,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    project = load_project(args.root, args.date)
+    # The store this build reads and keeps its caches in (outside the checkout): one per process.
+    project = load_project(args.root, args.date, Cache.for_checkout(args.root))
     try:
         written, unchanged = write_pages(project, args.date)
     except ValidationFailed as failure:
@@ -123,7 +126,7 @@ def cmd_certificates(args: argparse.Namespace) -> int:
     if project.problems:
         _print_problems(project.problems, args.root)
         return 1
-    issued = Incentives(Site(project.portal, project.settings, args.date)).certificates
+    issued = Incentives(Site(project.portal, project.settings, args.date, cache=project.cache)).certificates
     if not issued:
         print("No certificate: no consenting participant, or no certificate secret set.", file=sys.stderr)
         return 1

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from conftest import BUILD_DATE, Repo, rayzani
 
-from rayzani.build.builder import load_project
 from rayzani.cache.store import SHARDS, cache_root, code_digest, read_shards, write_shards
+from rayzani.project import load_project
 from rayzani.security.secrets import EXAMPLE_SITE_URL
 from rayzani.site.files.open_data import CommentLines
 

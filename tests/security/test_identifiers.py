@@ -21,11 +21,11 @@ import pytest
 import yaml
 from conftest import REPO, Repo, rayzani
 
-from rayzani.build.builder import load_project
 from rayzani.i18n.text import to_persian_digits
 from rayzani.intake.form_export import FIELDS
 from rayzani.model import AGE_BANDS, GENDERS, RESPONDENT_TYPES
 from rayzani.model.provinces import PROVINCES
+from rayzani.project import load_project
 
 # The participant's real mobile number, and how many numbers around it the attacker tries.
 MOBILE = "09123456789"

@@ -24,7 +24,7 @@ from conftest import BUILD_DATE, REPO, Repo, rayzani, today
 from pypdf import PdfReader
 
 from rayzani.analysis.incentives import participant_slug
-from rayzani.build.builder import load_project
+from rayzani.project import load_project
 
 # Every hostile value carries one of these markers, so that anything made from it can be found.
 MARKERS = ("alert(", "evil.example", "rzevil")

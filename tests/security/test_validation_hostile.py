@@ -16,8 +16,8 @@ import yaml
 from conftest import BUILD_DATE, REPO, Repo, today
 
 from rayzani.analysis.incentives import REGISTER, register_entry
-from rayzani.build.builder import load_project
 from rayzani.cli import main as rayzani
+from rayzani.project import load_project
 from rayzani.site.context import Site
 from rayzani.site.pages.incentives import Incentives
 

@@ -10,7 +10,6 @@ each candidate is confirmed with the exact Jaccard similarity.
 from __future__ import annotations
 
 import hashlib
-import pickle
 import re
 import unicodedata
 import zlib
@@ -18,10 +17,9 @@ from array import array
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
 from rayzani.analysis.discussions import GENERAL, discussions
-from rayzani.cache.store import write_atomically
+from rayzani.cache.store import Cache
 from rayzani.i18n.text import normalise, to_ascii_digits
 from rayzani.model import Draft, Submission
 
@@ -97,19 +95,6 @@ class CommentGroup:
         return len(self.members)
 
 
-# Each text's band keys and shingles (array bytes), by a digest of the text. A rebuild cuts
-# and hashes only new texts: in one process (`rayzani serve`) from memory, in a new one from
-# the file a build keeps in its cache folder (see `begin_build`).
-_FEATURES: dict[bytes, tuple[bytes, bytes]] = {}
-_USED: set[bytes] = set()
-# The grouping of each list of texts a build grouped (by its consultations and threshold), so
-# that the next build groups only the comments received since.
-_GROUPINGS: dict[tuple, Grouping] = {}
-_GROUPED: set[tuple] = set()
-_NEW = [False]  # texts were cut, or lists grouped anew, since the file was written
-_FORMAT = 2
-
-
 @dataclass(frozen=True)
 class Grouping:
     """Which group each text of a list belongs to: the index of the group's first text."""
@@ -133,39 +118,16 @@ def _features(text: str) -> tuple[bytes, bytes]:
     return array("q", band_keys(values)).tobytes(), array("I", sorted(values)).tobytes()
 
 
-def begin_build(kept: Path) -> None:
-    """Start a build: features and groupings kept by an earlier one are read once per process."""
-    _USED.clear()
-    _GROUPED.clear()
-    if _FEATURES or not kept.is_file():
-        return
-    try:
-        version, features, groupings = pickle.loads(kept.read_bytes())
-    except Exception:  # damaged or of another version: cut the texts again
-        return
-    if version == _FORMAT:
-        _FEATURES.update(features)
-        _GROUPINGS.update(groupings)
+# Each text's band keys and shingles (array bytes), by a digest of the text, and the grouping
+# of each list of texts a build grouped (by its consultations and threshold): the store's
+# sharded namespaces, so that a rebuild cuts and hashes only new texts and groups only the
+# comments received since (in one process, `rayzani serve`, from the store's memory).
+FEATURES, GROUPINGS, FORMAT = "near-duplicate-features", "near-duplicate-groupings", 3
 
 
-def end_build(kept: Path) -> None:
-    """Keep the features of the texts this build met, and the groupings it made, and only those."""
-    if not _USED:
-        return
-    gone = _FEATURES.keys() - _USED
-    for digest in gone:
-        del _FEATURES[digest]
-    ungrouped = _GROUPINGS.keys() - _GROUPED
-    for scope in ungrouped:
-        del _GROUPINGS[scope]
-    if gone or ungrouped or _NEW[0] or not kept.is_file():
-        write_atomically(kept, pickle.dumps((_FORMAT, _FEATURES, _GROUPINGS), protocol=5))
-    _NEW[0] = False
-    _USED.clear()
-    _GROUPED.clear()
-
-
-def _group(digests: list[bytes], scope: tuple, threshold: float) -> array:
+def _group(
+    digests: list[bytes], features: dict[bytes, tuple[bytes, bytes]], kept: Grouping | None, threshold: float
+) -> array:
     """Each text's group, by union-find over candidate pairs confirmed by their Jaccard similarity.
 
     Each text is checked against the first and the latest earlier text sharing a band key
@@ -174,8 +136,6 @@ def _group(digests: list[bytes], scope: tuple, threshold: float) -> array:
     texts are checked, against tables of first and latest position rebuilt from the kept
     band keys, and the result is the one a grouping from scratch gives.
     """
-    kept = _GROUPINGS.get(scope)
-    _GROUPED.add(scope)
     if kept is not None and kept.digests == digests:
         return kept.roots
     start, parent = 0, list(range(len(digests)))
@@ -186,14 +146,14 @@ def _group(digests: list[bytes], scope: tuple, threshold: float) -> array:
     if kept is not None and len(kept.digests) < len(digests) and digests[: len(kept.digests)] == kept.digests:
         start = len(kept.digests)
         parent[:start] = kept.roots
-        keys = array("q", b"".join(_FEATURES[d][0] for d in kept.digests))
+        keys = array("q", b"".join(features[d][0] for d in kept.digests))
         latest = dict(zip(keys, range(len(keys)), strict=True))
         first = dict(zip(reversed(keys), range(len(keys) - 1, -1, -1), strict=True))
     sets: dict[int, frozenset[int]] = {}  # made when a candidate pair needs them
 
     def shingled(index: int) -> frozenset[int]:
         if index not in sets:
-            sets[index] = frozenset(array("I", _FEATURES[digests[index]][1]))
+            sets[index] = frozenset(array("I", features[digests[index]][1]))
         return sets[index]
 
     def find(i: int) -> int:
@@ -203,7 +163,7 @@ def _group(digests: list[bytes], scope: tuple, threshold: float) -> array:
         return i
 
     for index in range(start, len(digests)):
-        for band, key in enumerate(array("q", _FEATURES[digests[index]][0])):
+        for band, key in enumerate(array("q", features[digests[index]][0])):
             position = index * _BANDS + band
             earliest = first.get(key)
             if earliest is None:
@@ -214,24 +174,36 @@ def _group(digests: list[bytes], scope: tuple, threshold: float) -> array:
                 if a != b and jaccard(shingled(one), shingled(index)) >= threshold:
                     parent[max(a, b)] = min(a, b)
             latest[key] = position
-    roots = array("i", (find(i) for i in range(len(digests))))
-    _GROUPINGS[scope] = Grouping(digests, roots)
-    _NEW[0] = True
-    return roots
+    return array("i", (find(i) for i in range(len(digests))))
 
 
-def near_duplicate_groups(records: Iterable[Submission], threshold: float = SIMILARITY) -> list[CommentGroup]:
-    """Groups of two or more near-identical comments, largest first."""
+def near_duplicate_groups(
+    records: Iterable[Submission], threshold: float = SIMILARITY, cache: Cache | None = None
+) -> list[CommentGroup]:
+    """Groups of two or more near-identical comments, largest first.
+
+    With the build's cache, the features of texts and the grouping of a list met before are
+    reused (see FEATURES); without one, everything is computed afresh.
+    """
     records = sorted(records, key=lambda r: (r.received, r.id))
+    cache = cache or Cache.in_memory()
+    kept_features, kept_groupings = cache.shards(FEATURES, FORMAT), cache.shards(GROUPINGS, FORMAT)
+    features: dict[bytes, tuple[bytes, bytes]] = {}
     digests = []
     for record in records:
         digest = hashlib.sha1(record.body.encode()).digest()
-        if digest not in _FEATURES:
-            _FEATURES[digest] = _features(record.body)
-            _NEW[0] = True
-        _USED.add(digest)
+        if digest not in features:
+            found = kept_features.get(digest.hex())
+            if found is None:
+                found = _features(record.body)
+                kept_features.put(digest.hex(), found)
+            features[digest] = found
         digests.append(digest)
-    roots = _group(digests, (tuple(sorted({r.target for r in records})), threshold), threshold)
+    scope = repr((tuple(sorted({r.target for r in records})), threshold))
+    kept = kept_groupings.get(scope)
+    roots = _group(digests, features, kept, threshold)
+    if kept is None or kept.roots is not roots:
+        kept_groupings.put(scope, Grouping(digests, roots))
     grouped: dict[int, list[Submission]] = {}
     for record, root in zip(records, roots, strict=True):
         grouped.setdefault(root, []).append(record)

@@ -15,11 +15,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rayzani.analysis.disclosure import SHOWN, WITHHELD, Link, Table, protect
-from rayzani.cache.memo import per_portal
-from rayzani.cache.opened_cache import Opened, box_name, cache_file, counted, read_opened, write_opened
+from rayzani.cache.opened_cache import Opened, box_name, counted, keep_opened, opened_before
+from rayzani.cache.store import Cache
 from rayzani.model import AGE_BANDS, CHANNELS, DECISION_STATUSES, GENDERS, RESPONDENT_TYPES, Localized, Portal
 from rayzani.model.provinces import PROVINCES
-from rayzani.security.sealing import PersonalData, read_private_key, unseal
+from rayzani.security.sealing import PersonalData, opener, read_private_key, unseal
 from rayzani.settings import Settings
 
 NOT_STATED = "not-stated"
@@ -92,25 +92,27 @@ class Statistics:
         return next((b for b in self.breakdowns if b.dimension == dimension), None)
 
 
-# Boxes opened by the previous build of this process, by name: a rebuild (`rayzani serve`) opens
-# only new ones, and a new process reads the rest from the encrypted file of rayzani.cache.opened_cache.
-_OPENED: dict[bytes, Opened] = {}
+def personal_data(
+    portal: Portal, settings: Settings, cache: Cache | None = None
+) -> dict[tuple[str, str], PersonalData] | None:
+    """(target, record id) -> opened personal data; None without the private key. Opened once per portal.
+
+    A rebuild opens only the boxes its cache did not see opened: a serving process keeps them in
+    its `Cache`, a new one reads them from the encrypted file (rayzani.cache.opened_cache).
+    Without a cache every box is opened.
+    """
+    cache = cache or Cache.in_memory()
+    return cache.per_portal(
+        portal, ("personal_data", repr(settings)), lambda: _open_all(portal, settings, cache)
+    )
 
 
-def personal_data(portal: Portal, settings: Settings) -> dict[tuple[str, str], PersonalData] | None:
-    """(target, record id) -> opened personal data; None without the private key. Opened once per portal."""
-    return per_portal(portal, ("personal_data", id(settings)), lambda: _open_all(portal, settings))
-
-
-def _open_all(portal: Portal, settings: Settings) -> dict[tuple[str, str], PersonalData] | None:
-    global _OPENED
+def _open_all(portal: Portal, settings: Settings, cache: Cache) -> dict[tuple[str, str], PersonalData] | None:
     key = read_private_key(portal.root, settings)
     if key is None:
         return None
-    kept = cache_file(portal.root)
-    before = _OPENED.get(bytes(key.public_key))
-    if before is None:
-        before = read_opened(kept, key)
+    before = opened_before(cache, key)
+    box = opener(key)
     opened: dict[tuple[str, str], PersonalData] = {}
     boxes: Opened = {}
     for records in portal.submissions.values():
@@ -118,14 +120,12 @@ def _open_all(portal: Portal, settings: Settings) -> dict[tuple[str, str], Perso
             if not record.sealed:
                 continue
             name = box_name(record.sealed)
-            data = before[name] if name in before else counted(unseal(record.sealed, key))
+            data = before[name] if name in before else counted(unseal(record.sealed, box))
             boxes[name] = data
             if data is not None:
                 opened[(record.target, record.id)] = data
     # Only the boxes of current records are kept, so an erased record's data goes with it.
-    if boxes.keys() != before.keys() or not kept.is_file():
-        write_opened(kept, key, boxes)
-    _OPENED = {bytes(key.public_key): boxes}
+    keep_opened(cache, key, before, boxes)
     return opened
 
 
@@ -157,11 +157,13 @@ def compute(
     today: dt.date,
     targets: Iterable[str],
     scope: str,
+    cache: Cache | None = None,
 ) -> Statistics:
     """Statistics over the comments on `targets` as of `today`."""
+    cache = cache or Cache.in_memory()
     targets = [t for t in targets if t in portal.submissions or t in portal.drafts or t in portal.calls]
     records = [r for t in targets for r in portal.comments_on(t)]
-    opened = personal_data(portal, settings)
+    opened = personal_data(portal, settings, cache)
     closed = {t for t in targets if (w := window_of(portal, t)) is not None and w.state(today) == "closed"}
     if opened is None:
         personal = PERSONAL_SEALED
@@ -198,7 +200,7 @@ def compute(
 
     breakdowns: list[Breakdown] = []
     if personal == PERSONAL_OPEN:
-        tables = personal_tables(portal, settings, today)
+        tables = personal_tables(portal, settings, today, cache)
         portal_key = ("portal", str(max(w.closes for t in closed if (w := window_of(portal, t)))))
         for dimension in PERSONAL_DIMENSIONS:
             table = tables[dimension][portal_key if scope == "portal" else ("consultation", scope)]
@@ -250,32 +252,39 @@ def _timeline(
     )
 
 
-def consultation_statistics(portal: Portal, settings: Settings, today: dt.date, slug: str) -> Statistics:
-    key = ("consultation_statistics", id(settings), today, slug)
-    return per_portal(portal, key, lambda: compute(portal, settings, today, [slug], slug))
+def consultation_statistics(
+    portal: Portal, settings: Settings, today: dt.date, slug: str, cache: Cache | None = None
+) -> Statistics:
+    cache = cache or Cache.in_memory()
+    key = ("consultation_statistics", repr(settings), today, slug)
+    return cache.per_portal(portal, key, lambda: compute(portal, settings, today, [slug], slug, cache))
 
 
-def portal_statistics(portal: Portal, settings: Settings, today: dt.date) -> Statistics:
+def portal_statistics(
+    portal: Portal, settings: Settings, today: dt.date, cache: Cache | None = None
+) -> Statistics:
     """Portal-wide statistics; a cell hidden in any consultation's table is hidden here too."""
-    key = ("portal_statistics", id(settings), today)
-    return per_portal(portal, key, lambda: _portal_statistics(portal, settings, today))
+    cache = cache or Cache.in_memory()
+    key = ("portal_statistics", repr(settings), today)
+    return cache.per_portal(portal, key, lambda: _portal_statistics(portal, settings, today, cache))
 
 
-def _portal_statistics(portal: Portal, settings: Settings, today: dt.date) -> Statistics:
+def _portal_statistics(portal: Portal, settings: Settings, today: dt.date, cache: Cache) -> Statistics:
     targets = sorted(set(portal.drafts) | set(portal.calls) | set(portal.submissions))
-    return compute(portal, settings, today, targets, "portal")
+    return compute(portal, settings, today, targets, "portal", cache)
 
 
 def personal_tables(
-    portal: Portal, settings: Settings, today: dt.date
+    portal: Portal, settings: Settings, today: dt.date, cache: Cache | None = None
 ) -> dict[str, dict[tuple[str, ...], Table]]:
     """Every personal-data table published up to `today`, protected together, per dimension."""
-    key = ("personal_tables", id(settings), today)
-    return per_portal(portal, key, lambda: _personal_tables(portal, settings, today))
+    cache = cache or Cache.in_memory()
+    key = ("personal_tables", repr(settings), today)
+    return cache.per_portal(portal, key, lambda: _personal_tables(portal, settings, today, cache))
 
 
 def _personal_tables(
-    portal: Portal, settings: Settings, today: dt.date
+    portal: Portal, settings: Settings, today: dt.date, cache: Cache
 ) -> dict[str, dict[tuple[str, ...], Table]]:
     """Tables as each build since the first consultation closed published them, then today's.
 
@@ -284,7 +293,7 @@ def _personal_tables(
     another consultation closes; every earlier version of it may have been kept by someone, so
     each is rebuilt, in the order of closing, and audited with the tables published after it.
     """
-    opened = personal_data(portal, settings) or {}
+    opened = personal_data(portal, settings, cache) or {}
     secret = disclosure_secret(portal, settings)
     closes: dict[str, dt.date] = {}
     for target in sorted(set(portal.drafts) | set(portal.calls) | set(portal.submissions)):

@@ -11,63 +11,16 @@ import hashlib
 import os
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
-from rayzani.analysis.concerns import begin_build, end_build
 from rayzani.build.framing import frame_pages, framed_dir, framed_path
-from rayzani.cache.render_cache import RenderCache
-from rayzani.cache.store import cache_root
-from rayzani.load.config import load_settings, read_mkdocs_config
-from rayzani.load.portal import load_portal
-from rayzani.load.yaml_io import read_yaml_or_problem
-from rayzani.model import Portal
-from rayzani.problems import Problem, ValidationFailed
+from rayzani.load.config import read_mkdocs_config
+from rayzani.problems import ValidationFailed
+from rayzani.project import Project
 from rayzani.render.framed import Framed
-from rayzani.security.secrets import demo_secret_problems
-from rayzani.settings import Settings
 from rayzani.site.generate import generate, generate_files
 
 DOCS_DIR = Path("build") / "docs"
-
-
-@dataclass
-class Project:
-    """A Rayzani repository: its root folder, settings and validated content."""
-
-    root: Path
-    settings: Settings
-    portal: Portal
-    problems: list[Problem]
-
-    @property
-    def config(self) -> Path:
-        return self.root / "mkdocs.yml"
-
-
-def _certificate_problems(root: Path, settings: Settings) -> list[Problem]:
-    from rayzani.analysis.incentives import REGISTER, certificate_secret, check_register
-
-    path = root / REGISTER
-    if not path.is_file():
-        return []
-    problems: list[Problem] = []
-    entries = read_yaml_or_problem(path, problems, "fix it")
-    if problems:
-        return problems
-    return check_register(entries, path, certificate_secret(root, settings))
-
-
-def load_project(root: Path, today: dt.date | None = None) -> Project:
-    """The repository as it stands on `today` (default: the real today)."""
-    config = root / "mkdocs.yml"
-    settings, problems = load_settings(config)
-    if config.is_file() and not problems:  # a broken mkdocs.yml is reported once, by load_settings
-        site_url = str(read_mkdocs_config(config).get("site_url") or "")
-        problems += demo_secret_problems(root, config, settings, site_url)
-    portal, content_problems = load_portal(root, settings, today)
-    content_problems += _certificate_problems(root, settings)
-    return Project(root, settings, portal, problems + content_problems)
 
 
 def write_pages(project: Project, today: dt.date) -> tuple[int, int]:
@@ -94,9 +47,8 @@ def write_pages(project: Project, today: dt.date) -> tuple[int, int]:
         counts[0] += 1
 
     site_url = str(read_mkdocs_config(project.config).get("site_url") or "")
-    cache = RenderCache.for_project(project.root, today)
-    near_duplicates = cache_root(project.root) / "near-duplicates.pickle"
-    begin_build(near_duplicates)
+    cache = project.cache
+    cache.begin_build(project.root, today)
     for key, lang, content in generate(project.portal, project.settings, today, site_url, cache):
         if isinstance(content, Framed):
             text = content.text()
@@ -113,8 +65,7 @@ def write_pages(project: Project, today: dt.date) -> tuple[int, int]:
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
-    cache.prune()
-    end_build(near_duplicates)
+    cache.end_build()
     for folder in (docs, framed_root):
         for stale in folder.rglob("*"):
             if stale.is_file() and stale not in wanted:

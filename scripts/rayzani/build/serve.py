@@ -14,9 +14,11 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 
-from rayzani.build.builder import Project, load_project, mkdocs_command, write_pages
+from rayzani.build.builder import mkdocs_command, write_pages
+from rayzani.cache.store import Cache
 from rayzani.load.config import read_mkdocs_config
 from rayzani.problems import ValidationFailed
+from rayzani.project import Project, load_project
 
 CHANGES = {"created", "modified", "deleted", "moved"}
 
@@ -30,6 +32,9 @@ class _Regenerate(FileSystemEventHandler):
         self._timer: threading.Timer | None = None
         self.runs = 0
         self.project: Project | None = None
+        # One store for the life of the server: each rebuild reuses what the last one read,
+        # opened and rendered from memory, without reading the cache folder again.
+        self.cache = Cache.for_checkout(root)
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         # Reading a file raises "opened" and "closed" events too: regenerating on those
@@ -43,7 +48,7 @@ class _Regenerate(FileSystemEventHandler):
 
     def regenerate(self) -> bool:
         self.runs += 1
-        project = self.project = load_project(self.root, self.today)
+        project = self.project = load_project(self.root, self.today, self.cache)
         if self.form_endpoint and not project.settings.form_endpoint:
             project.settings = dataclasses.replace(project.settings, form_endpoint=self.form_endpoint)
         try:

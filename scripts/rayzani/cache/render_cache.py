@@ -4,7 +4,8 @@ An entry's name is a digest of everything its HTML was rendered from: the build'
 (the content, settings and Rayzani's own code and templates, and the build date) and the
 records themselves. A changed input gives a new name, so an entry is never stale; entries a
 build did not use are removed after it. Only published page HTML is kept here, never
-personal data.
+personal data. The store (`rayzani.cache.store.Cache`) makes one per build, in its `html`
+namespace.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import hashlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from rayzani.cache.store import cache_root, code_digest, write_atomically
+from rayzani.cache.files import code_digest, write_atomically
 
 
 def content_digest(root: Path, today: dt.date) -> bytes:
@@ -32,10 +33,6 @@ class RenderCache:
         self.folder, self.context = folder, context
         self.used: set[Path] = set()
         self.hits = self.misses = 0
-
-    @classmethod
-    def for_project(cls, root: Path, today: dt.date) -> RenderCache:
-        return cls(cache_root(root) / "html", content_digest(root, today))
 
     def html(self, inputs: object, render: Callable[[], str]) -> str:
         """The HTML rendered from `inputs` (model dataclasses), from the cache if kept.

@@ -1,155 +1,126 @@
-"""Where builds keep what they can reuse, and the cache of parsed records.
+"""The one cache store: where builds keep what they can reuse, by namespace, and how.
 
-Caches live outside the repository (in the user's cache folder, or RAYZANI_CACHE_DIR): a
-pull request can add any file to the checkout, even under an ignored folder, and a cache
+Caches live outside the repository (`rayzani.cache.files.cache_root`): a pull request can
+add any file to the checkout, even under an ignored folder, and a cache
 planted there would be trusted (pickles run code; cached HTML would be published as is).
+
+A `Cache` is made by whoever runs builds (`rayzani build` once, `rayzani serve` for its whole
+life) and handed to the load and generate steps. It names every namespace's folder, keeps
+sharded namespaces in one on-disk format, and holds what a serving process reuses between
+its builds (entries already read, boxes already opened, results per portal): no module of
+Rayzani keeps any of that in a global.
+
+Namespaces: `records` (parsed records, sharded), `html` (rendered comment cards, one file
+each), `near-duplicate-features` and `near-duplicate-groupings` (sharded), `open-data`
+(CSV and JSON lines, sharded), `pdf` (one file per document) and the encrypted file of
+opened sealed boxes (`rayzani.cache.opened_cache`).
 """
 
 from __future__ import annotations
 
-import gc
-import hashlib
-import os
-import pickle
-import zlib
-from collections.abc import Iterator
-from contextlib import contextmanager
-from functools import cache
-from importlib import resources
+import datetime as dt
+import weakref
+from collections.abc import Callable, Hashable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+from rayzani.cache.files import (
+    SHARDS,
+    Shards,
+    cache_root,
+    code_digest,
+    long_lived_objects,
+    read_shards,
+    shard_of,
+    write_atomically,
+    write_shards,
+)
+from rayzani.cache.render_cache import RenderCache, content_digest
+
+# What callers import from the store: its folder, code digest and shard format live in files.py.
+__all__ = [
+    "SHARDS",
+    "Cache",
+    "Shards",
+    "cache_root",
+    "code_digest",
+    "long_lived_objects",
+    "read_shards",
+    "shard_of",
+    "write_atomically",
+    "write_shards",
+]
+
+T = TypeVar("T")
 
 
-def cache_root(root: Path) -> Path:
-    """This repository's cache folder (one per checkout, by its absolute path)."""
-    base = os.environ.get("RAYZANI_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME")
-    folder = Path(base) if base else Path.home() / ".cache"
-    return folder / "rayzani" / hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
+class Cache:
+    """Everything builds reuse: one folder outside the checkout (None: nothing kept on disk),
+    and what this process keeps between its builds. Made by the command that runs the builds."""
 
-
-@cache
-def code_digest() -> str:
-    """Rayzani's code, templates and messages: a new release reads and renders differently."""
-    digest = hashlib.sha256()
-    package = resources.files("rayzani")
-    stack, files = [package], []
-    while stack:
-        for entry in stack.pop().iterdir():
-            if entry.is_dir():
-                stack.append(entry)
-            elif entry.name.endswith((".py", ".j2", ".yml")):
-                files.append(entry)
-    for entry in sorted(files, key=str):
-        digest.update(str(entry).encode() + b"\0" + entry.read_bytes())
-    return digest.hexdigest()
-
-
-@contextmanager
-def long_lived_objects() -> Iterator[None]:
-    """Make objects that live for the whole build (a loaded portal) out of the cycle collector's way.
-
-    They are made with the collector paused, then frozen: at 100,000 records each collection
-    walked a million objects that cannot be garbage before the build ends (reading the records
-    back from the record cache took 6.4 s with the collector running, 1.7 s without). The
-    next load (`rayzani serve`) first unfreezes and collects them, so that an earlier portal
-    held only by a reference cycle is freed.
-    """
-    if gc.get_freeze_count():
-        gc.unfreeze()
-        gc.collect()
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if was_enabled:
-            gc.enable()
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """An interrupted build leaves the old file or the new one, never half of one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f"{path.name}.{os.getpid()}.part")
-    partial.write_bytes(data)
-    os.replace(partial, path)
-
-
-SHARDS = 64
-
-
-def shard_of(name: str) -> int:
-    return zlib.crc32(name.encode()) % SHARDS
-
-
-def read_shards(folder: Path, version: int, code: str) -> dict[str, Any]:
-    """The entries kept in a folder of shards by this version of the cache and of Rayzani's code."""
-    entries: dict[str, Any] = {}
-    for shard in folder.glob("*.pickle") if folder.is_dir() else []:
-        try:
-            stored_version, stored_code, part = pickle.loads(shard.read_bytes())
-        except Exception:  # damaged, or written by another version: those entries are made again
-            continue
-        if stored_version == version and stored_code == code:
-            entries.update(part)
-    return entries
-
-
-def write_shards(folder: Path, version: int, code: str, entries: dict[str, Any], shards: set[int]) -> None:
-    """Rewrite the given shards with their entries: a few new entries rewrite a few small files."""
-    parts: dict[int, dict[str, Any]] = {n: {} for n in shards}
-    for name, entry in entries.items():
-        number = shard_of(name)
-        if number in parts:
-            parts[number][name] = entry
-    for number, part in parts.items():
-        write_atomically(folder / f"{number:02d}.pickle", pickle.dumps((version, code, part), protocol=5))
-
-
-class RecordCache:
-    """What reading a record gave (the record and its problems), by the file's identity.
-
-    A file is the same while its size, modification and change times and inode are; the
-    change time cannot be set back, so an edit is never missed. YAML parsing is most of
-    validation at national scale (100,000 records); a rebuild reads only what changed. The
-    entries are kept in shards, so that one new record rewrites one small file, and in
-    memory between builds of one process (`rayzani serve`), so that it reads none.
-    """
-
-    VERSION = 3
-    _in_memory: dict[Path, tuple[str, dict[str, tuple[tuple[int, ...], Any]]]] = {}
-
-    def __init__(self, folder: Path, code: str, entries: dict[str, tuple[tuple[int, ...], Any]]):
-        self.folder, self.code, self.entries = folder, code, entries
-        self.kept: dict[str, tuple[tuple[int, ...], Any]] = {}
-        self.changed: set[int] = set()
+    def __init__(self, folder: Path | None):
+        self.folder = folder
+        self.shards_by_namespace: dict[str, Shards] = {}
+        # State of a namespace kept by its own module (e.g. the boxes opened last build), by name.
+        self.memory: dict[Hashable, Any] = {}
+        self.cards: RenderCache | None = None
+        self.memo: dict[Hashable, Any] = {}
+        # A weak reference: the memo must not keep a portal alive past its build (long_lived_objects).
+        self.memo_owner: weakref.ref | None = None
 
     @classmethod
-    def open(cls, root: Path, code: str) -> RecordCache:
-        folder = cache_root(root) / "records"
-        remembered = cls._in_memory.get(folder)
-        if remembered is not None and remembered[0] == code:
-            return cls(folder, code, remembered[1])
-        return cls(folder, code, read_shards(folder, cls.VERSION, code))
+    def for_checkout(cls, root: Path) -> Cache:
+        """The store of this checkout's cache folder; none on disk if that folder is inside the
+        checkout (RAYZANI_CACHE_DIR set so), where a pull request could plant its entries."""
+        folder = cache_root(root)
+        inside = folder.resolve().is_relative_to(root.resolve())
+        return cls(None if inside else folder)
 
-    @staticmethod
-    def identity(stat: os.stat_result) -> tuple[int, ...]:
-        return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+    @classmethod
+    def in_memory(cls) -> Cache:
+        """A cache that keeps nothing on disk: results are still computed once per portal."""
+        return cls(None)
 
-    def get(self, name: str, stat: os.stat_result) -> Any | None:
-        entry = self.entries.get(name)
-        if entry is None or entry[0] != self.identity(stat):
-            return None
-        self.kept[name] = entry
-        return entry[1]
+    def file(self, namespace: str, name: str) -> Path | None:
+        """Where an entry of a namespace of files is kept (None: not kept)."""
+        return None if self.folder is None else self.folder / namespace / name
 
-    def put(self, name: str, stat: os.stat_result, value: Any) -> None:
-        self.kept[name] = (self.identity(stat), value)
-        self.changed.add(shard_of(name))
+    def shards(self, namespace: str, version: int) -> Shards:
+        """The namespace's entries, read from disk the first time this process asks."""
+        code = code_digest()
+        kept = self.shards_by_namespace.get(namespace)
+        if kept is None or (kept.version, kept.code) != (version, code):
+            folder = None if self.folder is None else self.folder / namespace
+            kept = self.shards_by_namespace[namespace] = Shards(folder, version, code)
+        return kept
 
-    def save(self) -> None:
-        """Keep the records read this time (a deleted record's entry goes)."""
-        self.changed.update(shard_of(name) for name in self.entries.keys() - self.kept.keys())
-        self._in_memory.clear()  # one portal at a time
-        self._in_memory[self.folder] = (self.code, self.kept)
-        write_shards(self.folder, self.VERSION, self.code, self.kept, self.changed)
+    def per_portal(self, portal: object, key: Hashable, make: Callable[[], T]) -> T:
+        """`make()` once for this portal and key (the key names every input besides the portal).
+
+        Only the current portal's results are kept (a rebuild loads a new one), so nothing
+        computed from records that have since changed or been erased lives on.
+        """
+        if self.memo_owner is None or self.memo_owner() is not portal:
+            self.memo.clear()
+            self.memo_owner = weakref.ref(portal)
+        if key not in self.memo:
+            self.memo[key] = make()
+        return self.memo[key]
+
+    def begin_build(self, root: Path, today: dt.date) -> None:
+        """Start generating pages: cards are named by this build's content and date."""
+        if self.folder is not None:
+            self.cards = RenderCache(self.folder / "html", content_digest(root, today))
+
+    def html(self, inputs: object, render: Callable[[], str]) -> str:
+        """The HTML rendered from `inputs`, from the cards kept if this build keeps them."""
+        return self.cards.html(inputs, render) if self.cards else render()
+
+    def end_build(self) -> None:
+        """Keep what this build used, and only that, in every namespace it used."""
+        for kept in self.shards_by_namespace.values():
+            if kept.touched:  # a namespace this build never asked for keeps its entries
+                kept.save()
+        if self.cards is not None:
+            self.cards.prune()
+            self.cards = None

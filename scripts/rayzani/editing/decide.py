@@ -16,7 +16,6 @@ from typing import Any
 
 import yaml
 
-from rayzani.build.builder import load_project
 from rayzani.load.yaml_io import (
     append_after,
     dump_edited,
@@ -26,6 +25,7 @@ from rayzani.load.yaml_io import (
     yaml_problem,
 )
 from rayzani.problems import Problem
+from rayzani.project import load_project
 
 # Statuses a record starts in: replacing them is not changing an answer.
 INITIAL = ("pending", "received")

@@ -8,7 +8,6 @@ import sys
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from rayzani.build.builder import load_project
 from rayzani.intake.forge import Forge
 from rayzani.intake.form_export import ExportError, import_export, load_mapping
 from rayzani.intake.issue_form import load_forms
@@ -17,6 +16,7 @@ from rayzani.intake.naming import IdSecretMissing
 from rayzani.intake.records import Outcome, RecordWriter
 from rayzani.intake.replies import rejected_reply, rejection_text
 from rayzani.load.config import read_mkdocs_config
+from rayzani.project import load_project
 
 if TYPE_CHECKING:
     from github import GithubException

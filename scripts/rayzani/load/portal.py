@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from rayzani.cache.store import long_lived_objects
+from rayzani.cache.store import Cache, long_lived_objects
 from rayzani.load import schema as s
 from rayzani.load.checks import check_anchor_reuse, check_changes, check_decisions, check_references
 from rayzani.load.content import load_call, load_draft, load_panels
@@ -31,17 +31,22 @@ def _checked_reader(problems: list[Problem]) -> Callable[[Path], Any]:
     return read
 
 
-def load_portal(root: Path, settings: Settings, today: dt.date | None = None) -> tuple[Portal, list[Problem]]:
+def load_portal(
+    root: Path, settings: Settings, today: dt.date | None = None, cache: Cache | None = None
+) -> tuple[Portal, list[Problem]]:
     """Load and validate the whole repository as it stands on `today` (default: the real today).
 
     Every problem is returned, none raised. A decision dated after `today` is not yet
     published: the record shows the answer it had on that day (the build date sets "today").
+    Records read before are taken from `cache` (default: this checkout's cache folder).
     """
     with long_lived_objects():
-        return _load_portal(root, settings, today)
+        return _load_portal(root, settings, today, cache or Cache.for_checkout(root))
 
 
-def _load_portal(root: Path, settings: Settings, today: dt.date | None) -> tuple[Portal, list[Problem]]:
+def _load_portal(
+    root: Path, settings: Settings, today: dt.date | None, cache: Cache
+) -> tuple[Portal, list[Problem]]:
     today = today or dt.date.today()
     problems: list[Problem] = []
     portal = Portal(root=root)
@@ -58,7 +63,7 @@ def _load_portal(root: Path, settings: Settings, today: dt.date | None) -> tuple
         call = load_call(slug, calls_dir, settings, problems)
         if call:
             portal.calls[slug] = call
-    load_records(root, portal, today, problems)
+    load_records(root, portal, today, problems, cache)
     for listed in portal.submissions.values():
         listed.sort(key=lambda r: (r.received, r.id))
     portal.panels = load_panels(root / "content" / "panels", problems, _checked_reader(problems))

@@ -9,7 +9,8 @@ import os
 import stat
 from pathlib import Path
 
-from rayzani.cache.store import RecordCache, code_digest
+from rayzani.cache.records import RecordCache
+from rayzani.cache.store import Cache
 from rayzani.i18n.text import normalise
 from rayzani.load import schema as s
 from rayzani.load.fields import (
@@ -307,24 +308,29 @@ def _read_record(
     except OSError:
         info = None
     plain = info is not None and stat.S_ISREG(info.st_mode)
-    kept = cache.get(name, info) if plain and info else None
+    path = folder / name
+    kept = cache.get(name, info, path) if plain and info else None
     if kept is not None:
         record, found = kept
     else:
         found = []
-        path = folder / name
         record = load_submission(path, found)
-        if isinstance(record, Submission):
-            record = dataclasses.replace(record, digest=hashlib.sha256(path.read_bytes()).hexdigest())
-        if plain and info:
-            cache.put(name, info, (record, found))
+        try:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:  # unreadable: load_submission reported it, and nothing is kept
+            digest = None
+        if isinstance(record, Submission) and digest:
+            record = dataclasses.replace(record, digest=digest)
+        if plain and info and digest:
+            cache.put(name, info, digest, (record, found))
     problems.extend(found)
     return record
 
 
-def load_records(root: Path, portal: Portal, today: dt.date, problems: list[Problem]) -> None:
-    """Every record under submissions/ into the portal, as it stands on `today`."""
-    records = RecordCache.open(root, code_digest())
+def load_records(root: Path, portal: Portal, today: dt.date, problems: list[Problem], cache: Cache) -> None:
+    """Every record under submissions/ into the portal, as it stands on `today` (records read
+    before are taken from the build's `cache`)."""
+    records = RecordCache(cache)
     folder = root / "submissions"
     for name, entry in _record_entries(folder):
         if "/" not in name:

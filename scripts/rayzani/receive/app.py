@@ -30,18 +30,18 @@ from starlette.responses import HTMLResponse, PlainTextResponse, RedirectRespons
 from starlette.routing import Route
 
 from rayzani import urls
+from rayzani.cache.store import Cache
 from rayzani.intake.form_export import FIELDS, form_incoming
 from rayzani.intake.receiver import FORM, receiver_incoming, stored_fields
 from rayzani.intake.records import RecordWriter
 from rayzani.intake.replies import rejection_text
-from rayzani.load.config import load_settings, read_mkdocs_config
-from rayzani.load.portal import load_portal
+from rayzani.load.config import read_mkdocs_config
 from rayzani.model import IRAN_TIME, Portal
 from rayzani.problems import Problem
+from rayzani.project import load_project
 from rayzani.receive import MAX_BODY, RATE_LIMIT
 from rayzani.receive.pages import LANGS, notice_page, receipt_page, refused_page, say
 from rayzani.receive.store import ReferenceTaken, Store, Stored, new_reference
-from rayzani.security.secrets import demo_secret_problems
 from rayzani.settings import Settings
 
 log = logging.getLogger("rayzani.receive")
@@ -89,21 +89,20 @@ class Loaded:
     site_url: str
 
 
-def load(root: Path, site_url: str | None = None) -> Loaded:
-    """The portal as intake sees it (it must validate: a comment is checked against it)."""
-    config = root / "mkdocs.yml"
-    settings, problems = load_settings(config)
-    if problems:
-        raise PortalInvalid(problems, root)
-    configured = str(read_mkdocs_config(config).get("site_url") or "")
-    problems = demo_secret_problems(root, config, settings, configured)
-    portal, content = load_portal(root, settings)
-    if problems + content:
-        raise PortalInvalid(problems + content, root)
+def load(root: Path, site_url: str | None = None, cache: Cache | None = None) -> Loaded:
+    """The portal as intake sees it (it must validate: a comment is checked against it).
+
+    `cache` is the store the receiver keeps for its life, so that a reload after a change
+    parses only the records that changed.
+    """
+    project = load_project(root, cache=cache)
+    if project.problems:
+        raise PortalInvalid(project.problems, root)
+    configured = str(read_mkdocs_config(project.config).get("site_url") or "")
     url = site_url if site_url is not None else configured
-    writer = RecordWriter(root, settings, portal, url)
+    writer = RecordWriter(root, project.settings, project.portal, url)
     writer.public_key  # noqa: B018 (read now: a receiver that cannot seal must not start)
-    return Loaded(settings, portal, writer, writer.site_url)
+    return Loaded(project.settings, project.portal, writer, writer.site_url)
 
 
 def _signature(root: Path) -> tuple:
@@ -124,7 +123,8 @@ class PortalState:
         self.root, self.site_url = root, site_url
         self._lock = threading.Lock()
         self._signature = _signature(root)
-        self.loaded = load(root, site_url)
+        self.cache = Cache.for_checkout(root)  # one store for the receiver's life
+        self.loaded = load(root, site_url, self.cache)
         self._checked = time.monotonic()
 
     def current(self) -> Loaded:
@@ -134,7 +134,7 @@ class PortalState:
                 signature = _signature(self.root)
                 if signature != self._signature:
                     try:
-                        self.loaded = load(self.root, self.site_url)
+                        self.loaded = load(self.root, self.site_url, self.cache)
                         self._signature = signature
                     except PortalInvalid as invalid:
                         # Keep receiving against the portal as it last validated.

@@ -47,22 +47,17 @@ def seal(data: dict[str, str], public_key: PublicKey) -> str:
     return base64.b64encode(box).decode()
 
 
-_BOXES: dict[int, tuple[PrivateKey, SealedBox]] = {}
+def opener(private_key: PrivateKey) -> SealedBox:
+    """What opens boxes sealed to the key. Making it encodes the key again: a caller opening many
+    boxes (100,000 records) makes it once and passes it to `unseal`, instead of the key."""
+    return SealedBox(private_key)
 
 
-def _box(private_key: PrivateKey) -> SealedBox:
-    # Making a box encodes the key again: once per key, not once per record (100,000 of them).
-    kept = _BOXES.get(id(private_key))
-    if kept is None or kept[0] is not private_key:
-        _BOXES.clear()
-        kept = _BOXES[id(private_key)] = (private_key, SealedBox(private_key))
-    return kept[1]
-
-
-def unseal(sealed: str, private_key: PrivateKey) -> PersonalData | None:
+def unseal(sealed: str, key: PrivateKey | SealedBox) -> PersonalData | None:
     """The personal data, or None if the box was not sealed to this key or is damaged."""
+    box = key if isinstance(key, SealedBox) else opener(key)
     try:
-        plain = _box(private_key).decrypt(base64.b64decode(sealed))
+        plain = box.decrypt(base64.b64decode(sealed))
         data = json.loads(plain)
     except (CryptoError, binascii.Error, ValueError):
         return None

@@ -9,8 +9,7 @@ from dataclasses import dataclass
 
 from rayzani import urls
 from rayzani.analysis.discussions import Discussion, Place, discussions, places
-from rayzani.cache.memo import per_portal
-from rayzani.cache.render_cache import RenderCache
+from rayzani.cache.store import Cache
 from rayzani.model import Call, Draft, Portal
 from rayzani.settings import Settings
 
@@ -24,12 +23,23 @@ class Site:
     today: dt.date
     # The published site's address (mkdocs.yml `site_url`), for feeds and share links.
     site_url: str = ""
-    # HTML kept from earlier builds (rayzani build); None renders everything afresh.
-    cache: RenderCache | None = None
+    # The build's store (cards kept from earlier builds, results computed once per portal);
+    # None: a store that keeps nothing on disk, so everything is rendered afresh.
+    cache: Cache | None = None
+
+    def __post_init__(self) -> None:
+        if self.cache is None:
+            self.cache = Cache.in_memory()
+
+    @property
+    def store(self) -> Cache:
+        """The build's store (never None once made)."""
+        assert self.cache is not None
+        return self.cache
 
     def discussions(self, draft: Draft) -> dict[str, Discussion]:
         """The draft's comments by article, grouped once per portal (a dozen pages need them)."""
-        return per_portal(
+        return self.store.per_portal(
             self.portal,
             ("discussions", draft.slug),
             lambda: discussions(draft, self.portal.comments_on(draft.slug)),
@@ -38,7 +48,7 @@ class Site:
     def places(self, draft: Draft) -> dict[str, Place]:
         """Discussion and page of every comment on the draft, computed once per portal."""
         per_page = self.settings.comments_per_page
-        return per_portal(
+        return self.store.per_portal(
             self.portal,
             ("places", draft.slug, per_page),
             lambda: places(self.discussions(draft), per_page),
@@ -46,7 +56,7 @@ class Site:
 
     def permalinks(self, draft: Draft) -> dict[str, str]:
         """Page key of every comment on the draft, computed once per portal."""
-        return per_portal(
+        return self.store.per_portal(
             self.portal,
             ("permalinks", draft.slug, self.settings.comments_per_page),
             lambda: {
@@ -66,7 +76,7 @@ class Site:
     def pending(self, target: str) -> int:
         """Comments on a target still awaiting an answer, counted once per portal (withheld ones
         included: they are answered too)."""
-        return per_portal(
+        return self.store.per_portal(
             self.portal,
             ("pending", target),
             lambda: sum(r.decision.is_pending for r in self.portal.comments_on(target)),
@@ -80,7 +90,7 @@ class Site:
         return self.report_key(draft) if draft else None
 
     def cached_html(self, inputs: object, render_html: Callable[[], str]) -> str:
-        return self.cache.html(inputs, render_html) if self.cache else render_html()
+        return self.store.html(inputs, render_html)
 
     def url(self, key: str, lang: str) -> str:
         """Absolute address of a page in a language (root-relative when site_url is unset)."""

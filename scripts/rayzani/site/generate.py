@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 
-from rayzani.cache.render_cache import RenderCache
+from rayzani.cache.store import Cache
 from rayzani.model import LANGS, Portal
 from rayzani.render.framed import Framed
 from rayzani.settings import Settings
@@ -55,7 +55,7 @@ FILE_SOURCES: list[FileSource] = [
 
 
 def generate(
-    portal: Portal, settings: Settings, today: dt.date, site_url: str = "", cache: RenderCache | None = None
+    portal: Portal, settings: Settings, today: dt.date, site_url: str = "", cache: Cache | None = None
 ) -> Iterator[tuple[str, str, str | Framed]]:
     """Yield (page key, language, Markdown or framed HTML) for every page of the site."""
     site = Site(portal, settings, today, site_url, cache)
@@ -66,7 +66,7 @@ def generate(
 
 
 def generate_files(
-    portal: Portal, settings: Settings, today: dt.date, site_url: str = "", cache: RenderCache | None = None
+    portal: Portal, settings: Settings, today: dt.date, site_url: str = "", cache: Cache | None = None
 ) -> Iterator[tuple[str, bytes]]:
     """Yield (path relative to the site root, content) for every data file of the site."""
     site = Site(portal, settings, today, site_url, cache)

@@ -12,12 +12,10 @@ import io
 import json
 import unicodedata
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 
 from rayzani import urls
 from rayzani.analysis.concerns import near_duplicate_groups
 from rayzani.analysis.stats import Statistics, consultation_statistics, portal_statistics
-from rayzani.cache.store import cache_root, code_digest, read_shards, shard_of, write_shards
 from rayzani.model import Author, Submission
 from rayzani.site.context import Site
 
@@ -118,30 +116,19 @@ class CommentLines:
     At 100,000 comments, writing the rows out was five seconds of every build, although one
     new comment changes one line. A line is named by its record file's digest, the build
     date and the consultation's first status (which decide the decision published, see
-    `loader.as_of`) and its group of near-identical comments; the lines are tied to Rayzani's
+    `load.records.as_of`) and its group of near-identical comments; the lines are tied to Rayzani's
     code, which decides the columns, and to the line format (`VERSION`), which is part of each
     name too: a line written before cells were neutralised (version 1) is never served. They
-    are kept in shards, and in memory between builds of one process (`rayzani serve`). Only
-    published fields are in them.
+    are the store's `open-data` namespace (sharded, and in memory between builds of one
+    process). Only published fields are in them.
     """
 
     VERSION = 2  # 2: CSV cells neutralised against formulas (`neutral_cell`)
-    _in_memory: dict[Path, tuple[str, dict[str, tuple[str, str]]]] = {}
+    NAMESPACE = "open-data"
 
     def __init__(self, site: Site):
         self.today = site.today.isoformat()
-        # Only a build that keeps caches (rayzani build and serve) keeps these lines.
-        self.folder = cache_root(site.portal.root) / "open-data" if site.cache else None
-        self.code = code_digest()
-        self.kept: dict[str, tuple[str, str]] = {}
-        self.used: dict[str, tuple[str, str]] = {}
-        self.changed: set[int] = set()
-        if self.folder is not None:
-            remembered = self._in_memory.get(self.folder)
-            if remembered is not None and remembered[0] == f"{self.VERSION}/{self.code}":
-                self.kept = remembered[1]
-            else:
-                self.kept = read_shards(self.folder, self.VERSION, self.code)
+        self.kept = site.store.shards(self.NAMESPACE, self.VERSION)
 
     def lines(self, record: Submission, initial: str, duplicate_of: str | None) -> tuple[str, str]:
         name = ""
@@ -152,19 +139,12 @@ class CommentLines:
             row = comment_row(record, duplicate_of)
             found = (csv_line(row.values()), json.dumps(row, ensure_ascii=False))
             if name:
-                self.changed.add(shard_of(name))
-        if name:
-            self.used[name] = found
+                self.kept.put(name, found)
         return found
 
     def save(self) -> None:
         """Keep the lines this build wrote, and only those (an erased comment's line goes)."""
-        if self.folder is None:
-            return
-        self.changed.update(shard_of(name) for name in self.kept.keys() - self.used.keys())
-        self._in_memory.clear()  # one portal at a time
-        self._in_memory[self.folder] = (f"{self.VERSION}/{self.code}", self.used)
-        write_shards(self.folder, self.VERSION, self.code, self.used, self.changed)
+        self.kept.save()
 
 
 _LINE = io.StringIO(newline="")
@@ -267,7 +247,7 @@ def _comment_files(site: Site, slug: str, kept: CommentLines) -> tuple[bytes, by
     initial = site.portal.initial_status(slug)
     first_of = {
         m.id: g.representative.id
-        for g in near_duplicate_groups(records)
+        for g in near_duplicate_groups(records, cache=site.store)
         for m in g.members
         if m is not g.representative
     }
@@ -298,9 +278,10 @@ def open_data_files(site: Site) -> Iterator[tuple[str, bytes]]:
                     "schema": _schema(COMMENT_FIELDS),
                 }
             )
-    stats = [portal_statistics(site.portal, site.settings, site.today)]
+    stats = [portal_statistics(site.portal, site.settings, site.today, site.store)]
     stats += [
-        consultation_statistics(site.portal, site.settings, site.today, s) for s in consultation_slugs(site)
+        consultation_statistics(site.portal, site.settings, site.today, s, site.store)
+        for s in consultation_slugs(site)
     ]
     yield (
         urls.statistics_csv(),

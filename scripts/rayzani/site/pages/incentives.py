@@ -20,7 +20,6 @@ from rayzani.analysis.incentives import (
     participants,
     still_valid,
 )
-from rayzani.cache.store import cache_root
 from rayzani.i18n.dates import format_date
 from rayzani.load.yaml_io import read_yaml
 from rayzani.model import LANGS, Submission
@@ -189,5 +188,5 @@ def certificate_pdf_files(site: Site) -> Iterator[tuple[str, bytes]]:
         html = render("certificate_pdf.html.j2", "fa", fonts=Markup(font_face_css(root)), bodies=bodies)
         yield (
             urls.certificate_pdf(cert.code),
-            html_to_pdf(html, root, cache_root(root) / "pdf" / f"certificate-{cert.code}"),
+            html_to_pdf(html, root, site.store.file("pdf", f"certificate-{cert.code}")),
         )

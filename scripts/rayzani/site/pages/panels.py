@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from rayzani import urls
-from rayzani.cache.memo import per_portal
 from rayzani.model import Call, Panel, Submission
 from rayzani.render.environment import render, translate
 from rayzani.site.context import Site
@@ -15,7 +14,7 @@ from rayzani.site.context import Site
 
 def decided_by_panel(site: Site, panel: Panel) -> list[tuple[str, Submission]]:
     """(target, record) of every current or earlier decision the panel took, newest first."""
-    return per_portal(site.portal, "decisions_by_panel", lambda: _decisions_by_panel(site)).get(
+    return site.store.per_portal(site.portal, "decisions_by_panel", lambda: _decisions_by_panel(site)).get(
         panel.slug, []
     )
 

@@ -25,7 +25,6 @@ from rayzani.analysis.concerns import (
 )
 from rayzani.analysis.discussions import GENERAL, anchor_of
 from rayzani.analysis.stats import PERSONAL_OPEN, consultation_statistics
-from rayzani.cache.store import cache_root
 from rayzani.i18n import messages
 from rayzani.i18n.text import localise_digits
 from rayzani.model import LANGS, Call, Draft, Localized, Report, Submission, Window
@@ -151,8 +150,8 @@ def report_context(site: Site, subject: Subject, lang: str) -> dict[str, Any]:
     """What a report shows, for its page and its PDF alike."""
     key = urls.report_key(subject.key)
     records = site.portal.comments_on(subject.slug)
-    stats = consultation_statistics(site.portal, site.settings, site.today, subject.slug)
-    groups = near_duplicate_groups(records)
+    stats = consultation_statistics(site.portal, site.settings, site.today, subject.slug, site.store)
+    groups = near_duplicate_groups(records, cache=site.store)
     group_of = {m.id: g for g in groups for m in g.members}
     draft = subject.draft if subject.call is None or subject.call.kind == "consultation" else None
 
@@ -262,7 +261,7 @@ def report_pdf_files(site: Site) -> Iterator[tuple[str, bytes]]:
             )
             yield (
                 urls.report_pdf(slug, lang),
-                html_to_pdf(html, root, cache_root(root) / "pdf" / f"report-{slug}-{lang}"),
+                html_to_pdf(html, root, site.store.file("pdf", f"report-{slug}-{lang}")),
             )
 
 

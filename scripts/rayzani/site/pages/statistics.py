@@ -17,7 +17,7 @@ from rayzani.site.pages.reports import ANSWERED_ACCEPTED, subjects
 
 
 def statistics_page(site: Site, lang: str) -> str:
-    stats = portal_statistics(site.portal, site.settings, site.today)
+    stats = portal_statistics(site.portal, site.settings, site.today, site.store)
     key = urls.statistics_key()
     reports = [(s.title.get(lang), urls.link(key, urls.report_key(s.key))) for s in subjects(site)]
     return render(
@@ -66,7 +66,7 @@ def dashboard_page(site: Site, lang: str) -> str:
         )
         for unit, rs in sorted(units.items())
     ]
-    stats = portal_statistics(portal, site.settings, site.today)
+    stats = portal_statistics(portal, site.settings, site.today, site.store)
     rate_title = translate("chart_acceptance", lang)
     rate_desc = translate("acceptance_desc", lang)
     rate_bars = [Bar(r.unit, r.rate, translate("percent", lang, n=r.rate)) for r in rows if r.decided]
