@@ -82,7 +82,8 @@ def make_portal(size: int, folder: Path) -> Path:
             decision.update(
                 reason={"fa": "دلیل مستند تصمیم.", "en": "The documented reason."},
                 decided_by="کارگروه مشارکت الکترونیکی",
-                date=dt.date(2026, 11, 22),
+                # The day it was received (Iran time), or later: past 54,000 comments that is the 23rd.
+                date=(start + dt.timedelta(seconds=n)).date(),
             )
             if status == "duplicate":
                 decision["duplicate_of"] = "demo-001"
@@ -111,6 +112,7 @@ def add_comment(root: Path, size: int, name: str) -> None:
     record = (folder / "bench-0000001.yml").read_text(encoding="utf-8")
     later = (dt.datetime(2026, 11, 22, 9, 0) + dt.timedelta(seconds=size + 60)).isoformat()
     record = re.sub(r"received: .*", f"received: {later}+03:30", record)
+    record = re.sub(r"(\n  date: ).*", rf"\g<1>{later[:10]}", record)  # answered once received
     name = name.replace("_", "-")
     record = record.replace("bench-0000001", f"bench-{name}").replace("bench:1\n", f"bench:{name}\n")
     (folder / f"bench-{name}.yml").write_text(record, encoding="utf-8")
