@@ -63,12 +63,13 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def serve(site: Path) -> Iterator[str]:
-    """Serve a built site at http://127.0.0.1:<port>/rayzani/ as GitHub Pages would."""
+def serve(site: Path, port: int = 0) -> Iterator[str]:
+    """Serve a built site at http://127.0.0.1:<port>/rayzani/ as GitHub Pages would (on `port`,
+    else on any free one)."""
     with tempfile.TemporaryDirectory() as parent:
         (Path(parent) / PREFIX).symlink_to(site, target_is_directory=True)
         handler = functools.partial(_QuietHandler, directory=parent)
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
         try:
