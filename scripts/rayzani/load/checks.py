@@ -216,7 +216,7 @@ def _check_scores(
 
 
 def _published_report(portal: Portal, target: str, today: dt.date | None) -> bool:
-    holder = portal.drafts.get(target) or portal.calls.get(target)
+    holder = portal.target(target)
     report = holder.report if holder else None
     return report is not None and (today is None or report.published <= today)
 

@@ -306,6 +306,11 @@ class Call:
         return next((d for d in self.domains if d.id == domain_id), None)
 
 
+def subject_title(subject: Draft | Call, lang: str) -> str:
+    """A draft's or a call's title in `lang` (Persian when it has no such translation)."""
+    return subject.text(lang).title if isinstance(subject, Draft) else subject.title.get(lang)
+
+
 @dataclass(frozen=True)
 class Author:
     type: str
@@ -440,10 +445,26 @@ class Portal:
     # The repository it was read from: where the private key file and the theme's fonts are.
     root: Path = Path(".")
 
+    def target(self, slug: str) -> Draft | Call | None:
+        """What a slug names: its draft, else its call (a consultation call may share its draft's slug)."""
+        return self.drafts.get(slug) or self.calls.get(slug)
+
+    def kind_of(self, slug: str) -> str | None:
+        """"draft", "call", or None for a slug that names neither."""
+        found = self.target(slug)
+        return None if found is None else "draft" if isinstance(found, Draft) else "call"
+
+    def title_of(self, slug: str, lang: str) -> str:
+        """The title of the draft or call a slug names (KeyError for neither)."""
+        found = self.target(slug)
+        if found is None:
+            raise KeyError(slug)
+        return subject_title(found, lang)
+
     def takes_ideas(self, target: str) -> bool:
         """True for a call for ideas: its records are judged by idea stages, not comment statuses."""
-        call = self.calls.get(target)
-        return call is not None and call.kind == "crowdsourcing" and target not in self.drafts
+        found = self.target(target)
+        return isinstance(found, Call) and found.kind == "crowdsourcing"
 
     def initial_status(self, target: str) -> str:
         return "received" if self.takes_ideas(target) else "pending"
@@ -456,9 +477,7 @@ class Portal:
 
     def report_of(self, slug: str) -> Report | None:
         """The report on a draft or call; a consultation call shares its draft's report."""
-        draft, call = self.drafts.get(slug), self.calls.get(slug)
-        if draft is not None:
-            return draft.report
-        if call is None:
-            return None
-        return call.report or (self.report_of(call.draft) if call.draft else None)
+        found = self.target(slug)
+        if not isinstance(found, Call):
+            return found.report if found else None
+        return found.report or (self.report_of(found.draft) if found.draft else None)
