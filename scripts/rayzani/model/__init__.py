@@ -410,6 +410,27 @@ class Submission:
     # The reference number the web receiver gave the participant on its receipt (1234-5678).
     reference: str | None = None
 
+    # The one withheld rule: a withheld comment is kept, listed and counted, but its text and who
+    # wrote it (name, organisation, interest) are shown nowhere, not even as a group's voice.
+    @property
+    def withheld(self) -> bool:
+        return self.publication.withheld
+
+    @property
+    def withheld_reason(self) -> str | None:
+        """Why the text is withheld (one of WITHHELD_REASONS), or None when it is published."""
+        return self.publication.reason if self.withheld else None
+
+    @property
+    def shown_text(self) -> str:
+        """The text as the public sees it: empty when withheld."""
+        return "" if self.withheld else self.body
+
+    @property
+    def shown_author(self) -> Author:
+        """The author as the public sees them: only the respondent type when withheld."""
+        return Author(type=self.author.type) if self.withheld else self.author
+
 
 @dataclass(frozen=True)
 class Vote:
