@@ -410,10 +410,9 @@ class Submission:
     # The reference number the web receiver gave the participant on its receipt (1234-5678).
     reference: str | None = None
 
-    # The one withheld rule: a withheld comment is kept, listed and counted, but its text and who
-    # wrote it (name, organisation, interest) are shown nowhere, not even as a group's voice.
     @property
     def withheld(self) -> bool:
+        """The one withheld rule: kept, listed and counted, but its text and who wrote it shown nowhere."""
         return self.publication.withheld
 
     @property
@@ -465,6 +464,8 @@ class Portal:
     vote_forms: dict[str, str] = field(default_factory=dict)
     # The repository it was read from: where the private key file and the theme's fonts are.
     root: Path = Path(".")
+    # The day it stands on (load_portal's build date): decisions dated later are not yet published.
+    today: dt.date = field(default_factory=dt.date.today)
 
     def target(self, slug: str) -> Draft | Call | None:
         """What a slug names: its draft, else its call (a consultation call may share its draft's slug)."""
@@ -473,14 +474,7 @@ class Portal:
     def kind_of(self, slug: str) -> str | None:
         """"draft", "call", or None for a slug that names neither."""
         found = self.target(slug)
-        return None if found is None else "draft" if isinstance(found, Draft) else "call"
-
-    def title_of(self, slug: str, lang: str) -> str:
-        """The title of the draft or call a slug names (KeyError for neither)."""
-        found = self.target(slug)
-        if found is None:
-            raise KeyError(slug)
-        return subject_title(found, lang)
+        return "draft" if isinstance(found, Draft) else "call" if found else None
 
     def takes_ideas(self, target: str) -> bool:
         """True for a call for ideas: its records are judged by idea stages, not comment statuses."""

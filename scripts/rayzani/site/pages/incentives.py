@@ -61,7 +61,7 @@ class Incentives:
             )
 
     def title(self, target: str, lang: str) -> str:
-        return self.site.portal.title_of(target, lang)
+        return self.site.title_of(target, lang)
 
     def contributions(self, from_key: str, records: list[Submission], lang: str) -> list[Contribution]:
         shown = []
