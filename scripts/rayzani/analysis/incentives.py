@@ -53,7 +53,7 @@ def participant_slug(identity: str) -> str:
 
 
 def points_for(record: Submission, weights: dict[str, int]) -> int:
-    if record.publication.withheld or record.decision.status in NOT_COUNTED:
+    if record.withheld or record.decision.status in NOT_COUNTED:
         return 0
     return weights.get("comment", 0) + weights.get(record.decision.status, 0)
 
@@ -69,7 +69,7 @@ def participants(portal: Portal, settings: Settings) -> dict[str, Participant]:
     for records in portal.submissions.values():
         for record in records:
             author = record.author
-            if not (author.id and author.name) or record.publication.withheld:
+            if not (author.id and author.name) or record.withheld:
                 continue
             slug = participant_slug(author.id)
             person = people.setdefault(slug, Participant(slug, author.id, author.name))

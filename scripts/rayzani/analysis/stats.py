@@ -17,7 +17,16 @@ from dataclasses import dataclass
 from rayzani.analysis.disclosure import SHOWN, WITHHELD, Link, Table, protect
 from rayzani.cache.opened_cache import Opened, box_name, counted, keep_opened, opened_before
 from rayzani.cache.store import Cache
-from rayzani.model import AGE_BANDS, CHANNELS, DECISION_STATUSES, GENDERS, RESPONDENT_TYPES, Localized, Portal
+from rayzani.model import (
+    AGE_BANDS,
+    CHANNELS,
+    DECISION_STATUSES,
+    GENDERS,
+    RESPONDENT_TYPES,
+    Draft,
+    Localized,
+    Portal,
+)
 from rayzani.model.provinces import PROVINCES
 from rayzani.security.sealing import PersonalData, opener, read_private_key, unseal
 from rayzani.settings import Settings
@@ -130,19 +139,18 @@ def _open_all(portal: Portal, settings: Settings, cache: Cache) -> dict[tuple[st
 
 
 def window_of(portal: Portal, target: str):
-    if target in portal.drafts:
-        return portal.drafts[target].window
-    return portal.calls[target].window if target in portal.calls else None
+    found = portal.target(target)
+    return found.window if found else None
 
 
 def domain_of(portal: Portal, target: str, domain: str | None) -> tuple[str, Localized] | None:
     """The domain a comment counts under: an idea's call domain, or its draft's policy domain."""
-    if target in portal.drafts:
-        draft = portal.drafts[target]
-        name = Localized(draft.text("fa").domain, draft.texts["en"].domain if "en" in draft.texts else None)
+    holder = portal.target(target)
+    if isinstance(holder, Draft):
+        english = holder.texts["en"].domain if "en" in holder.texts else None
+        name = Localized(holder.text("fa").domain, english)
         return name.fa, name
-    call = portal.calls.get(target)
-    found = call.domain(domain) if call and domain else None
+    found = holder.domain(domain) if holder and domain else None
     return (found.name.fa, found.name) if found else None
 
 
@@ -161,7 +169,7 @@ def compute(
 ) -> Statistics:
     """Statistics over the comments on `targets` as of `today`."""
     cache = cache or Cache.in_memory()
-    targets = [t for t in targets if t in portal.submissions or t in portal.drafts or t in portal.calls]
+    targets = [t for t in targets if t in portal.submissions or portal.target(t)]
     records = [r for t in targets for r in portal.comments_on(t)]
     opened = personal_data(portal, settings, cache)
     closed = {t for t in targets if (w := window_of(portal, t)) is not None and w.state(today) == "closed"}

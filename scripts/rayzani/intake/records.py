@@ -426,7 +426,7 @@ class RecordWriter:
         if isinstance(known, Vote) or (isinstance(known, _Recorded) and known.vote):
             return urls.absolute(self.site_url, urls.poll_key(target), "fa")  # a vote is counted there
         anchor = urls.comment_anchor(known.id)
-        if target not in self.portal.drafts:
+        if self.portal.kind_of(target) != "draft":
             return urls.absolute(self.site_url, urls.call_key(target), "fa", anchor)
         place = self._arrivals.place(target, known.id, known.received, self.settings.comments_per_page)
         key = urls.discussion_key(target, place.anchor, place.page) if place else urls.draft_key(target)
@@ -439,7 +439,7 @@ class RecordWriter:
         if "vote" in record:
             return urls.absolute(self.site_url, urls.poll_key(target), "fa")
         anchor = urls.comment_anchor(record["id"])
-        if target not in self.portal.drafts:
+        if self.portal.kind_of(target) != "draft":
             return urls.absolute(self.site_url, urls.call_key(target), "fa", anchor)
         per_page = self.settings.comments_per_page
         place = self._arrivals.landing(

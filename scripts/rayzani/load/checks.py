@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from pathlib import Path
 
@@ -215,13 +214,13 @@ def _check_scores(
             )
 
 
-def _published_report(portal: Portal, target: str, today: dt.date | None) -> bool:
-    holder = portal.drafts.get(target) or portal.calls.get(target)
+def _published_report(portal: Portal, target: str) -> bool:
+    holder = portal.target(target)
     report = holder.report if holder else None
-    return report is not None and (today is None or report.published <= today)
+    return report is not None and report.published <= portal.today
 
 
-def check_decisions(portal: Portal, problems: list[Problem], today: dt.date | None = None) -> None:
+def check_decisions(portal: Portal, problems: list[Problem]) -> None:
     """Statuses fit the target, panels and duplicates exist, reported consultations are answered."""
     domains = {d.id for c in portal.calls.values() for d in c.domains}
     for panel in portal.panels.values():
@@ -239,7 +238,7 @@ def check_decisions(portal: Portal, problems: list[Problem], today: dt.date | No
         ideas = portal.takes_ideas(target)
         allowed = IDEA_STATUSES if ideas else DECISION_STATUSES
         ids = {r.id for r in records}
-        reported = _published_report(portal, target, today)
+        reported = _published_report(portal, target)
         for record in records:
             for where, decision in (
                 ("decision", record.decision),

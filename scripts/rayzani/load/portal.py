@@ -49,7 +49,7 @@ def _load_portal(
 ) -> tuple[Portal, list[Problem]]:
     today = today or dt.date.today()
     problems: list[Problem] = []
-    portal = Portal(root=root)
+    portal = Portal(root=root, today=today)
     drafts_dir, calls_dir = root / "content" / "drafts", root / "content" / "calls"
     for folder in sorted(p for p in drafts_dir.glob("*") if p.is_dir()):
         draft = load_draft(folder, settings, problems)
@@ -63,12 +63,12 @@ def _load_portal(
         call = load_call(slug, calls_dir, settings, problems)
         if call:
             portal.calls[slug] = call
-    load_records(root, portal, today, problems, cache)
+    load_records(root, portal, problems, cache)
     for listed in portal.submissions.values():
         listed.sort(key=lambda r: (r.received, r.id))
     portal.panels = load_panels(root / "content" / "panels", problems, _checked_reader(problems))
     check_references(portal, problems)
-    check_decisions(portal, problems, today)
+    check_decisions(portal, problems)
     check_votes(portal, problems)
     portal.vote_forms = check_vote_forms(read_issue_forms(root, problems), portal, problems)
     check_changes(portal, problems)

@@ -327,8 +327,8 @@ def _read_record(
     return record
 
 
-def load_records(root: Path, portal: Portal, today: dt.date, problems: list[Problem], cache: Cache) -> None:
-    """Every record under submissions/ into the portal, as it stands on `today` (records read
+def load_records(root: Path, portal: Portal, problems: list[Problem], cache: Cache) -> None:
+    """Every record under submissions/ into the portal, as it stands on `portal.today` (records read
     before are taken from the build's `cache`)."""
     records = RecordCache(cache)
     folder = root / "submissions"
@@ -355,6 +355,6 @@ def load_records(root: Path, portal: Portal, today: dt.date, problems: list[Prob
             portal.votes.setdefault(record.target, []).append(record)
             continue
         if record:
-            record = as_of(record, today, portal.initial_status(record.target))
+            record = as_of(record, portal.today, portal.initial_status(record.target))
             portal.submissions.setdefault(record.target, []).append(record)
     records.save()

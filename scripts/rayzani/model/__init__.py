@@ -306,6 +306,11 @@ class Call:
         return next((d for d in self.domains if d.id == domain_id), None)
 
 
+def subject_title(subject: Draft | Call, lang: str) -> str:
+    """A draft's or a call's title in `lang` (Persian when it has no such translation)."""
+    return subject.text(lang).title if isinstance(subject, Draft) else subject.title.get(lang)
+
+
 @dataclass(frozen=True)
 class Author:
     type: str
@@ -405,6 +410,26 @@ class Submission:
     # The reference number the web receiver gave the participant on its receipt (1234-5678).
     reference: str | None = None
 
+    @property
+    def withheld(self) -> bool:
+        """The one withheld rule: kept, listed and counted, but its text and who wrote it shown nowhere."""
+        return self.publication.withheld
+
+    @property
+    def withheld_reason(self) -> str | None:
+        """Why the text is withheld (one of WITHHELD_REASONS), or None when it is published."""
+        return self.publication.reason if self.withheld else None
+
+    @property
+    def shown_text(self) -> str:
+        """The text as the public sees it: empty when withheld."""
+        return "" if self.withheld else self.body
+
+    @property
+    def shown_author(self) -> Author:
+        """The author as the public sees them: only the respondent type when withheld."""
+        return Author(type=self.author.type) if self.withheld else self.author
+
 
 @dataclass(frozen=True)
 class Vote:
@@ -439,11 +464,22 @@ class Portal:
     vote_forms: dict[str, str] = field(default_factory=dict)
     # The repository it was read from: where the private key file and the theme's fonts are.
     root: Path = Path(".")
+    # The day it stands on (load_portal's build date): decisions dated later are not yet published.
+    today: dt.date = field(default_factory=dt.date.today)
+
+    def target(self, slug: str) -> Draft | Call | None:
+        """What a slug names: its draft, else its call (a consultation call may share its draft's slug)."""
+        return self.drafts.get(slug) or self.calls.get(slug)
+
+    def kind_of(self, slug: str) -> str | None:
+        """"draft", "call", or None for a slug that names neither."""
+        found = self.target(slug)
+        return "draft" if isinstance(found, Draft) else "call" if found else None
 
     def takes_ideas(self, target: str) -> bool:
         """True for a call for ideas: its records are judged by idea stages, not comment statuses."""
-        call = self.calls.get(target)
-        return call is not None and call.kind == "crowdsourcing" and target not in self.drafts
+        found = self.target(target)
+        return isinstance(found, Call) and found.kind == "crowdsourcing"
 
     def initial_status(self, target: str) -> str:
         return "received" if self.takes_ideas(target) else "pending"
@@ -456,9 +492,7 @@ class Portal:
 
     def report_of(self, slug: str) -> Report | None:
         """The report on a draft or call; a consultation call shares its draft's report."""
-        draft, call = self.drafts.get(slug), self.calls.get(slug)
-        if draft is not None:
-            return draft.report
-        if call is None:
-            return None
-        return call.report or (self.report_of(call.draft) if call.draft else None)
+        found = self.target(slug)
+        if not isinstance(found, Call):
+            return found.report if found else None
+        return found.report or (self.report_of(found.draft) if found.draft else None)

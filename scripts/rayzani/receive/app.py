@@ -234,9 +234,10 @@ class Receiver:
     def back(self, posted: dict[str, str], lang: str) -> str:
         loaded = self.state.loaded
         slug = posted.get("draft", "")
-        if slug in loaded.portal.drafts:
+        kind = loaded.portal.kind_of(slug)
+        if kind == "draft":
             return urls.absolute(loaded.site_url, urls.draft_key(slug), lang)
-        if slug in loaded.portal.calls:
+        if kind == "call":
             return urls.absolute(loaded.site_url, urls.vote_form_key(slug), lang)
         return urls.absolute(loaded.site_url, urls.home_key(), lang)
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from rayzani import urls
 from rayzani.analysis.discussions import Discussion, Place, discussions, places
 from rayzani.cache.store import Cache
-from rayzani.model import Call, Draft, Portal
+from rayzani.model import Call, Draft, Portal, subject_title
 from rayzani.settings import Settings
 
 
@@ -64,6 +64,10 @@ class Site:
                 for rid, p in self.places(draft).items()
             },
         )
+
+    def title_of(self, slug: str, lang: str) -> str:
+        """The title of the draft or call a slug names (KeyError for neither)."""
+        return subject_title(self.portal.target(slug) or self.portal.calls[slug], lang)
 
     def comment_link(self, from_key: str, target: str, record_id: str) -> str:
         """Relative URL of a comment on a draft (its discussion page) or a call (the call's page)."""

@@ -153,20 +153,20 @@ def comment_view(
     panel = panels.get(decision.panel or "")
     reason = decision.reason.get(lang) if decision.reason else None
     reason_lang = lang if decision.reason and decision.reason.has(lang) else "fa"
-    withheld = record.publication.reason if record.publication.withheld else None
+    author = record.shown_author
     return CommentView(
         html_id=urls.comment_anchor(record.id),
         permalink=permalink,
         lang=record.language,
         dir="rtl" if record.language == "fa" else "ltr",
-        author=None if withheld else record.author.name,
-        respondent_type=record.author.type,
-        organisation=None if withheld else record.author.organisation,
-        interest=None if withheld else record.author.interest,
+        author=author.name,
+        respondent_type=author.type,
+        organisation=author.organisation,
+        interest=author.interest,
         received=record.received,
         channel=record.channel,
         section=section,
-        body=Markup("") if withheld else Markup(render_comment(record.body)),
+        body=Markup("") if record.withheld else Markup(render_comment(record.body)),
         status=decision.status,
         reason=reason,
         reason_lang=reason_lang,
@@ -177,7 +177,7 @@ def comment_view(
         demo=record.demo,
         version=version,
         led_to=led_to or [],
-        withheld=withheld,
+        withheld=record.withheld_reason,
         late=record.late,
         reference=record.reference,
         panel=panel.name.get(lang) if panel else None,

@@ -18,7 +18,7 @@ from email.utils import format_datetime
 from rayzani import urls
 from rayzani.i18n.dates import format_date
 from rayzani.i18n.messages import text
-from rayzani.model import LANGS, Call, Draft, Localized, Report, lifecycle_state
+from rayzani.model import LANGS, Call, Draft, Localized, Report, lifecycle_state, subject_title
 from rayzani.site.context import Site
 
 FEEDS = ("open-calls", "consultations", "reports")
@@ -60,7 +60,7 @@ def _call_entry(site: Site, call: Call, lang: str, what: str) -> Entry:
 
 
 def _report_entry(site: Site, subject: Draft | Call, report: Report, lang: str) -> Entry:
-    title = subject.text(lang).title if isinstance(subject, Draft) else subject.title.get(lang)
+    title = subject_title(subject, lang)
     key = urls.report_key(urls.subject_key(subject))
     return Entry(
         id=site.url(key, "fa"),

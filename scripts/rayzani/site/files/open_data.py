@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from rayzani import urls
 from rayzani.analysis.concerns import near_duplicate_groups
 from rayzani.analysis.stats import Statistics, consultation_statistics, portal_statistics
-from rayzani.model import Author, Submission
+from rayzani.model import Submission
 from rayzani.site.context import Site
 
 # (column, Frictionless type, description): the one declaration the CSV, JSON and package share.
@@ -82,10 +82,7 @@ STATISTICS_FIELDS: tuple[tuple[str, str, str], ...] = (
 
 
 def comment_row(record: Submission, duplicate_of: str | None) -> dict[str, str]:
-    decision, author = record.decision, record.author
-    withheld = record.publication.reason if record.publication.withheld else None
-    if withheld:  # kept and counted, but its text and who wrote it are not published
-        author = Author(type=author.type)
+    decision, author = record.decision, record.shown_author  # a withheld record: counted, not shown
     return {
         "id": record.id,
         "consultation": record.target,
@@ -94,7 +91,7 @@ def comment_row(record: Submission, duplicate_of: str | None) -> dict[str, str]:
         "received": record.received.isoformat(),
         "channel": record.channel,
         "language": record.language,
-        "body": "" if withheld else record.body,
+        "body": record.shown_text,
         "author_name": author.name or "",
         "respondent_type": author.type,
         "organisation": author.organisation or "",
@@ -106,7 +103,7 @@ def comment_row(record: Submission, duplicate_of: str | None) -> dict[str, str]:
         "decided_by": decision.decided_by or "",
         "decision_date": decision.date.isoformat() if decision.date else "",
         "near_duplicate_of": duplicate_of or "",
-        "withheld": withheld or "",
+        "withheld": record.withheld_reason or "",
     }
 
 

@@ -18,7 +18,7 @@ from rayzani.site.views import comment_view, state_view
 
 def call_page(site: Site, call: Call, lang: str) -> str:
     key = urls.call_key(call.slug)
-    ideas = site.portal.comments_on(call.slug) if call.slug not in site.portal.drafts else []
+    ideas = site.portal.comments_on(call.slug) if site.portal.kind_of(call.slug) == "call" else []
     by_domain = [
         (
             domain,

@@ -22,7 +22,7 @@ from rayzani.analysis.incentives import (
 )
 from rayzani.i18n.dates import format_date
 from rayzani.load.yaml_io import read_yaml
-from rayzani.model import LANGS, Submission
+from rayzani.model import LANGS, Call, Draft, Submission
 from rayzani.render.environment import render, translate
 from rayzani.site.context import Site
 from rayzani.site.files.pdf import font_face_css, html_to_pdf
@@ -61,18 +61,18 @@ class Incentives:
             )
 
     def title(self, target: str, lang: str) -> str:
-        draft = self.site.portal.drafts.get(target)
-        return draft.text(lang).title if draft else self.site.portal.calls[target].title.get(lang)
+        return self.site.title_of(target, lang)
 
     def contributions(self, from_key: str, records: list[Submission], lang: str) -> list[Contribution]:
         shown = []
         for r in records:
-            draft = self.site.portal.drafts.get(r.target)
+            holder = self.site.portal.target(r.target)
+            draft = holder if isinstance(holder, Draft) else None
             label = (
                 section_label(draft.version_of(r), r.section, lang) if draft else translate("general", lang)
             )
-            if not draft and r.domain:
-                domain = self.site.portal.calls[r.target].domain(r.domain)
+            if isinstance(holder, Call) and r.domain:
+                domain = holder.domain(r.domain)
                 label = domain.name.get(lang) if domain else label
             shown.append(
                 Contribution(

@@ -34,8 +34,7 @@ def panel_page(site: Site, panel: Panel, lang: str) -> str:
     key = urls.panels_key(panel.slug)
     decisions = []
     for target, record in decided_by_panel(site, panel):
-        holder = site.portal.drafts.get(target)
-        title = holder.text(lang).title if holder else site.portal.calls[target].title.get(lang)
+        title = site.title_of(target, lang)
         decisions.append((title, record, site.comment_link(key, target, record.id)))
     reviews = [
         (site.portal.drafts[slug].text(lang).title, urls.link(key, urls.draft_key(slug)))

@@ -274,7 +274,7 @@ def _changes_link(key: str, draft: Draft | None) -> str | None:
 
 def _group_view(group: CommentGroup, key: str, card) -> GroupView:
     # A withheld text is never shown, not even as the voice of its group.
-    shown = next((m for m in group.members if not m.publication.withheld), None)
+    shown = next((m for m in group.members if not m.withheld), None)
     view = card(shown or group.representative)
     body = Markup(render_comment(shown.body)) if shown else view.body
     return GroupView(group.count, body, view.permalink, view.received)
