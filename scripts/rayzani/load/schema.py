@@ -91,7 +91,11 @@ def _calendar(value: Any) -> str | None:
             jalali = _jalali_hint(value.strip(), match)
             return jalali or f"is {value!r}, which is not a real date or time: {error}"
     if isinstance(value, dt.date):
-        return _jalali_hint(value.isoformat(), _TIMESTAMP.fullmatch(value.isoformat()))
+        # Every record has dates: look at the year first, format and match only a Jalali-looking one.
+        if gregorian_of_jalali(value.year, value.month, value.day) is None:
+            return None
+        text = value.isoformat()
+        return _jalali_hint(text, _TIMESTAMP.fullmatch(text))
     return None
 
 

@@ -80,7 +80,8 @@ class _Loader(_Values):
                     None, None, f"the key {key!r} appears twice", key_node.start_mark
                 )
             seen.add(key)
-        return super().construct_mapping(node, deep=deep)
+        # Past _Values.construct_mapping: its key check has just been done above.
+        return super(_Values, self).construct_mapping(node, deep=deep)
 
     def construct_document(self, node: yaml.Node) -> object:
         # libyaml resolves an alias to the same node object: a node met twice is an alias.
