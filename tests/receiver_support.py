@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
 import http.client
+import json
 import re
 import shutil
 import socket
@@ -73,7 +76,18 @@ class Served:
         finally:
             connection.close()
 
-    def post(self, fields: dict[str, str], origin: str | None = None, **headers: str) -> Answer:
+    def solution(self) -> str:
+        """What the site's form script sends: a puzzle from GET /challenge, solved."""
+        answer = self.request("GET", "/challenge", headers={"Origin": site_origin()})
+        assert answer.status == 200, answer
+        return solve(json.loads(answer.text))
+
+    def post(
+        self, fields: dict[str, str], origin: str | None = None, solve: bool = True, **headers: str
+    ) -> Answer:
+        """Post a form; as with JavaScript on (a solved proof of work) unless `solve=False`."""
+        if solve and "altcha" not in fields:
+            fields = {**fields, "altcha": self.solution()}
         sent = {"Content-Type": "application/x-www-form-urlencoded"}
         if origin is not False:
             sent["Origin"] = origin or site_origin()
@@ -88,6 +102,16 @@ class Served:
 
     def stop(self) -> None:
         self.running.stop()
+
+
+def solve(puzzle: dict) -> str:
+    """Solve an ALTCHA puzzle as the site's script does: the number whose SHA-256 with the salt
+    is the challenge."""
+    for number in range(puzzle["maxNumber"] + 1):
+        if hashlib.sha256(f"{puzzle['salt']}{number}".encode()).hexdigest() == puzzle["challenge"]:
+            found = {k: puzzle[k] for k in ("algorithm", "challenge", "salt", "signature")}
+            return base64.b64encode(json.dumps({**found, "number": number}).encode()).decode()
+    raise AssertionError("no solution")
 
 
 def serve(root: Path, db: str, port: int, **options) -> Served:  # noqa: ANN003

@@ -181,3 +181,22 @@ def test_a_vote_after_the_close_must_be_marked_late_like_a_comment(repo):
     on_time = late.replace("2026-12-01T21:30:00+00:00", "2026-12-01T23:59:00+03:30")
     repo.write("submissions/sample/v1.yml", on_time)
     assert problems(repo) == []
+
+
+def test_a_held_vote_is_kept_and_counted_only_once_an_editor_publishes_it(repo):
+    from rayzani.analysis.polls import tally
+
+    with_poll(repo)
+    for n, option in ((1, "agree"), (2, "disagree")):
+        repo.write(
+            f"submissions/sample/v{n}.yml",
+            VOTE.format(id=f"v{n}", option=option, author=f"{{id: form:p{n}, type: individual}}"),
+        )
+    path = repo.root / "submissions/sample/v2.yml"
+    path.write_text(path.read_text(encoding="utf-8") + "publication: {state: held, reason: unverified}\n")
+    assert problems(repo) == []
+    portal = load_project(repo.root, today()).portal
+    counted = tally(portal.calls["sample"], portal.votes["sample"])
+    assert (counted.counts["agree"], counted.counts["disagree"], counted.rejected["held"]) == (1, 0, 1)
+    path.write_text(path.read_text(encoding="utf-8").replace("state: held", "state: bogus"))
+    assert any("v2.yml: publication.state" in p for p in problems(repo))

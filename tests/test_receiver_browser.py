@@ -125,6 +125,8 @@ def test_a_comment_sent_from_the_form_page_gets_a_receipt_and_appears_with_its_r
         landing = page.locator("#landing").get_attribute("href")
         assert landing == f"{portal.base}{prefix}drafts/sample/comments/{article}/#c-web-{reference}"
 
+        # With JavaScript the form solved the receiver's proof of work; without, it is held.
+        assert page.locator("#held").count() == (0 if javascript else 1)
         with sqlite3.connect(portal.receiver.db) as connection:
             (stored,) = connection.execute(
                 "SELECT token FROM received WHERE reference = ?", (reference,)
@@ -153,10 +155,23 @@ def test_a_comment_sent_from_the_form_page_gets_a_receipt_and_appears_with_its_r
         if not javascript:
             same = list(record_path.parent.glob("web-*.yml"))
             assert [p for p in same if text in p.read_text(encoding="utf-8")] == [record_path]
+            assert record["publication"] == {"state": "held", "reason": "unverified"}
+            portal.build()
+            page.goto(landing)
+            held = page.locator(f"article.rz-comment#c-web-{reference}")
+            assert text not in held.inner_text() and name not in held.inner_text()
+            assert held.locator(".rz-withheld").count() == 1
+            # An editor checks it and publishes it (in the records pull request).
+            content = record_path.read_text(encoding="utf-8")
+            record_path.write_text(content.replace("state: held", "state: published").replace(
+                "  reason: unverified\n", ""), encoding="utf-8")
+        else:
+            assert "publication" not in record
         portal.build()
 
         # The receipt's link leads to the article's page, where the card carries the reference.
         page.goto(landing)
+        page.reload()  # the browser may keep the page as it was before the rebuild
         card = page.locator(f"article.rz-comment#c-web-{reference}")
         assert card.count() == 1
         assert card.locator(".rz-comment__body").inner_text().strip() == text

@@ -16,6 +16,7 @@ from conftest import BUILD_DATE, VOTE_ENDPOINT, Repo, rayzani, today
 from html_query import element
 
 from rayzani.project import load_project
+from rayzani.receive.app import EXTRA
 
 PAGES = ("calls/{slug}/", "calls/{slug}/poll/")
 
@@ -163,7 +164,13 @@ def test_the_web_vote_form_posts_every_field_to_the_endpoint_without_script(voti
     assert form.form["action"] == VOTE_ENDPOINT and form.form["method"] == "post"
     assert form.scripts == 0 and "onsubmit" not in html
     names = {f["name"] for f in form.fields}
-    assert names == {"draft", "vote", "participant_id", "respondent_type", "age_band", "gender", "province"}
+    # The receiver's fields as on the comment form: the form's language, the script's token and
+    # proof of work (empty without JavaScript), and the honeypot a person never fills.
+    assert names == {"draft", "vote", "participant_id", "respondent_type", "age_band", "gender", "province",
+                     "lang", "token", "altcha", "website"}  # fmt: skip
+    assert {f["name"]: f.get("value") for f in form.fields if f.get("type") == "hidden"} == {
+        "draft": "sample", "lang": "en", "token": "", "altcha": "",
+    }  # fmt: skip
     (draft,) = [f for f in form.fields if f["name"] == "draft"]
     assert draft["type"] == "hidden" and draft["value"] == "sample"
     radios = [f for f in form.fields if f["name"] == "vote"]
@@ -190,7 +197,8 @@ def test_the_vote_forms_fields_import_as_a_vote_that_the_results_page_counts(vot
     repo.root = tmp_path / "portal"
     shutil.copytree(built.root, repo.root)
     form = vote_form(page(site, "en/calls/sample/vote"))
-    names = list(dict.fromkeys(f["name"] for f in form.fields))
+    # The receiver's own fields (language, token, proof of work, honeypot) are not a form export's.
+    names = list(dict.fromkeys(f["name"] for f in form.fields if f["name"] not in EXTRA))
     answers = {
         "draft": "sample",
         "vote": "disagree",

@@ -10,7 +10,7 @@ from rayzani.i18n.text import normalise
 from rayzani.model import Call, Domain, Poll, Vote, option_label
 
 # Why a vote is not counted, in the order they are checked.
-REJECTION_REASONS = ("late", "early", "duplicate")
+REJECTION_REASONS = ("held", "late", "early", "duplicate")
 
 
 def _comparable(value: str) -> str:
@@ -51,6 +51,8 @@ class Tally:
 
 
 def _why_rejected(vote: Vote, call: Call, voters: set[str]) -> str | None:
+    if vote.publication.withheld:
+        return "held"  # until an editor checks it (a web ballot sent without the proof of work)
     day: dt.date = vote.received.date()  # the day where the participant was, by the record's offset
     if vote.late or day > call.window.closes:
         return "late"

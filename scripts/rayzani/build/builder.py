@@ -81,7 +81,10 @@ def run_builder(project: Project, site_dir: Path | None = None) -> None:
     args = ["build", "--clean"]
     if site_dir is not None:
         args += ["--site-dir", str(site_dir.resolve())]
-    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    # The theme's hook imports rayzani: the same code as this process, not another installed copy.
+    here = str(Path(__file__).resolve().parents[2])
+    path = os.pathsep.join(p for p in (here, os.environ.get("PYTHONPATH", "")) if p)
+    env = {**os.environ, "PYTHONWARNINGS": "ignore", "PYTHONPATH": path}
     result = subprocess.run(
         mkdocs_command(project, *args, "--quiet"),
         cwd=project.root,

@@ -75,6 +75,7 @@ def stored_incoming(fields: dict[str, Any]) -> Incoming:
         sealed=fields.get("sealed"),
         redacted=tuple(fields.get("redacted") or ()),
         reference=fields.get("reference"),
+        held=bool(fields.get("held")),
     )
 
 

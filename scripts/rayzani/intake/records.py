@@ -76,6 +76,8 @@ class Incoming:
     sealed: str | None = None
     redacted: tuple[str, ...] = ()
     reference: str | None = None
+    # Held for an editor's check (the web receiver's form sent without its proof of work).
+    held: bool = False
 
 
 @dataclass(frozen=True)
@@ -194,6 +196,8 @@ class RecordWriter:
         record["text_sha256"] = digest
         if incoming.reference:
             record["reference"] = incoming.reference
+        if incoming.held:
+            record["publication"] = {"state": "held", "reason": "unverified"}
         if self._checking:
             record["id"] = incoming.record_id
             return Outcome(

@@ -235,6 +235,7 @@ VOTE_FIELDS = {
     "demo": F(s.boolean, "true or false", required=False),
     "text_sha256": F(s.text, "the SHA-256 of the option and the words as recorded", required=False),
     "reference": F(s.reference, "the receipt's reference number, like 1234-5678", required=False),
+    "publication": F(_mapping, "a mapping `{state: held, reason: unverified}`", required=False),
     # What intake removed from the participant's words (or name) before recording them.
     "redactions": F(
         s.list_of(s.one_of(REDACTION_KINDS)), f"a list of: {', '.join(REDACTION_KINDS)}", required=False

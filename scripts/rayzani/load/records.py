@@ -46,7 +46,8 @@ def _check_publication(value: dict | None, path: Path) -> list[Problem]:
     if value is None:
         return []
     found = s.check_mapping(value, PUBLICATION_FIELDS, path, "publication.")
-    if not found and (value["state"] == "withheld") != bool(value.get("reason")):
+    # A reason says why a comment is not shown: required when withheld, allowed when held.
+    if not found and value["state"] != "held" and (value["state"] == "withheld") != bool(value.get("reason")):
         fix = "add a reason" if value["state"] == "withheld" else "remove the reason"
         found.append(
             Problem(path, "publication.reason", "must be given exactly when the state is withheld", fix)
@@ -246,6 +247,8 @@ def load_vote(data: dict, path: Path) -> tuple[Vote | None, list[Problem]]:
     found = s.check_mapping(data, VOTE_FIELDS, path)
     if not found:
         found += s.check_mapping(data["author"], AUTHOR_FIELDS, path, "author.")
+    if not found:
+        found += _check_publication(data.get("publication"), path)
     if not found and not data["author"].get("id"):
         found.append(
             Problem(
@@ -275,6 +278,7 @@ def load_vote(data: dict, path: Path) -> tuple[Vote | None, list[Problem]]:
         demo=bool(data.get("demo", False)),
         text_sha256=data.get("text_sha256"),
         reference=data.get("reference"),
+        publication=Publication(**data["publication"]) if data.get("publication") else Publication(),
     )
     return vote, []
 

@@ -7,61 +7,28 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-LANGS = ("fa", "en")
-
-DRAFT_KINDS = ("bylaw", "bill", "directive", "circular", "board-resolution", "policy")
-CALL_KINDS = ("consultation", "crowdsourcing")
-AUDIENCES = (
-    "public",
-    "experts",
-    "ngos",
-    "private-sector",
-    "think-tanks",
-    "research-institutes",
-    "academics",
-    "graduate-students",
-    "executives",
-    "public-bodies",
+from rayzani.model.vocabulary import (  # noqa: F401 (the model's vocabulary, read from here)
+    AGE_BANDS,
+    ALL_STATUSES,
+    AUDIENCES,
+    CALL_KINDS,
+    CHANNELS,
+    DECISION_STATUSES,
+    DRAFT_KINDS,
+    GENDERS,
+    IDEA_STATUSES,
+    IRAN_TIME,
+    LANGS,
+    LIFECYCLE,
+    MAX_COMMENT_CHARS,
+    OPEN_STATUSES,
+    PUBLICATION_STATES,
+    REDACTION_KINDS,
+    RESPONDENT_TYPES,
+    STATES,
+    VERSION_STAGES,
+    WITHHELD_REASONS,
 )
-CHANNELS = ("issue", "form", "pull-request", "email", "paper")
-RESPONDENT_TYPES = (
-    "individual",
-    "ngo",
-    "company",
-    "academic",
-    "research-institute",
-    "public-body",
-    "other",
-)
-DECISION_STATUSES = (
-    "pending",
-    "accepted",
-    "partially-accepted",
-    "rejected",
-    "noted",
-    "out-of-scope",
-    "duplicate",
-)
-# A call for ideas judges ideas through these stages instead of the comment statuses.
-IDEA_STATUSES = ("received", "under-review", "shortlisted", "accepted", "rejected")
-# Statuses that are not yet an answer to the participant.
-OPEN_STATUSES = ("pending", "received", "under-review")
-ALL_STATUSES = tuple(dict.fromkeys(DECISION_STATUSES + IDEA_STATUSES))
-AGE_BANDS = ("under-18", "18-29", "30-44", "45-59", "60-plus")
-GENDERS = ("female", "male", "other", "undisclosed")
-PUBLICATION_STATES = ("published", "withheld")
-# Why editors withhold a comment's text: it is kept and counted, only its text is hidden.
-WITHHELD_REASONS = ("abuse", "personal-data", "spam", "off-topic", "duplicate-delivery")
-REDACTION_KINDS = ("email", "phone", "national-id")
-# A comment is prose about one article; GitHub itself caps an issue body at 65,536 characters.
-MAX_COMMENT_CHARS = 20_000
-# Comment periods are calendar days in Iran (no daylight saving since 2022).
-IRAN_TIME = dt.timezone(dt.timedelta(hours=3, minutes=30))
-STATES = ("upcoming", "open", "closed")
-# A consultation's life as the public sees it: "closed" is closed and awaiting its report.
-LIFECYCLE = ("upcoming", "open", "closed", "reported")
-# What a published version of a draft is: the text put to consultation, a revision, the approved text.
-VERSION_STAGES = ("consultation", "revision", "approved")
 
 
 @dataclass(frozen=True)
@@ -368,11 +335,16 @@ class Publication:
     """Whether a comment's text is shown; a withheld comment is still listed and counted."""
 
     state: str = "published"
-    reason: str | None = None  # one of WITHHELD_REASONS when withheld
+    reason: str | None = None  # one of WITHHELD_REASONS when withheld (or held)
 
     @property
     def withheld(self) -> bool:
-        return self.state == "withheld"
+        """Not shown: withheld by an editor, or held until one checks it."""
+        return self.state in ("withheld", "held")
+
+    @property
+    def held(self) -> bool:
+        return self.state == "held"
 
 
 @dataclass(frozen=True)
@@ -417,8 +389,10 @@ class Submission:
 
     @property
     def withheld_reason(self) -> str | None:
-        """Why the text is withheld (one of WITHHELD_REASONS), or None when it is published."""
-        return self.publication.reason if self.withheld else None
+        """Why the text is withheld (one of WITHHELD_REASONS, or "held"), or None when it is published."""
+        if not self.withheld:
+            return None
+        return self.publication.reason or self.publication.state
 
     @property
     def shown_text(self) -> str:
@@ -448,6 +422,7 @@ class Vote:
     # SHA-256 of the option (and any words) as received: a re-delivered, edited ballot shows.
     text_sha256: str | None = None
     reference: str | None = None  # as on a comment: the web receiver's receipt number
+    publication: Publication = Publication()  # held: not counted until an editor checks it
 
 
 @dataclass

@@ -26,7 +26,7 @@ from urllib.parse import parse_qsl, urlsplit
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from rayzani import urls
@@ -40,6 +40,7 @@ from rayzani.model import IRAN_TIME, Portal
 from rayzani.problems import Problem
 from rayzani.project import load_project
 from rayzani.receive import MAX_BODY, RATE_LIMIT
+from rayzani.receive.challenge import Challenges
 from rayzani.receive.pages import LANGS, notice_page, receipt_page, refused_page, say
 from rayzani.receive.store import ReferenceTaken, Store, Stored, new_reference
 from rayzani.settings import Settings
@@ -48,7 +49,8 @@ log = logging.getLogger("rayzani.receive")
 
 RELOAD_EVERY = 10.0  # seconds between looks at whether the portal's content changed
 HONEYPOT = "website"
-EXTRA = ("lang", "token", HONEYPOT)
+PROOF = "altcha"  # the proof-of-work solution the form's script adds
+EXTRA = ("lang", "token", HONEYPOT, PROOF)
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 _SUBMISSION_ID = re.compile(r"[0-9a-f]{32}")
 HEADERS = {
@@ -74,6 +76,7 @@ class Options:
     max_body: int = MAX_BODY
     allow_origins: tuple[str, ...] = ()
     site_url: str | None = None  # instead of mkdocs.yml's (`rayzani serve`: the local pages)
+    challenges: Challenges = field(default_factory=Challenges.from_environment)
 
 
 def origin(url: str) -> str:
@@ -212,6 +215,7 @@ class Receiver:
         loaded = self.state.current()
         sent = posted.get("token", "")
         token = sent if _TOKEN.fullmatch(sent) else None
+        proof = self.options.challenges.verify(posted.get(PROOF, ""))
         for _ in range(10):
             sid, reference = secrets.token_hex(16), new_reference()
             received = dt.datetime.now(IRAN_TIME)
@@ -220,10 +224,10 @@ class Receiver:
             if outcome.status != "accepted" or outcome.record is None:
                 rejection = outcome.rejection
                 return Refused(rejection_text(rejection, lang) if rejection else say("receiver_failed", lang))
-            fields = stored_fields(outcome)
+            fields = {**stored_fields(outcome), "held": proof is None}
             item = Stored(
                 sid, reference, received, lang, token, content_key(fields), fields,
-                loaded.writer.landing(outcome.record),
+                loaded.writer.landing(outcome.record), proof=proof,
             )  # fmt: skip
             try:
                 return self.store.add(item)[0]
@@ -324,6 +328,15 @@ def application(receiver: Receiver) -> Starlette:
             return _html(notice_page(_language(request), "receiver_not_found"), 404)
         return _html(receipt_page(stored, receiver.state.loaded.site_url))
 
+    async def challenge(request: Request) -> Response:
+        # Read by the site's script from the portal's pages: open to them (and only them), and
+        # never cached, since each puzzle is spent once.
+        headers = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff", "Vary": "Origin"}
+        sent = request.headers.get("origin", "").lower()
+        if sent in receiver.allowed:
+            headers["Access-Control-Allow-Origin"] = sent
+        return JSONResponse(receiver.options.challenges.issue(), headers=headers)
+
     async def healthz(request: Request) -> Response:
         try:
             alive = await run_in_threadpool(receiver.store.alive)
@@ -336,6 +349,7 @@ def application(receiver: Receiver) -> Starlette:
         routes=[
             Route("/submit", submit, methods=["POST"]),
             Route("/receipt/{sid}", receipt, methods=["GET"]),
+            Route("/challenge", challenge, methods=["GET"]),
             Route("/healthz", healthz, methods=["GET"]),
         ]
     )

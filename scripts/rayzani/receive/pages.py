@@ -81,6 +81,7 @@ def receipt_page(stored: Stored, site_url: str) -> str:
         late=bool(fields.get("late")),
         vote=vote,
         redacted=bool(fields.get("redacted")),
+        held=bool(fields.get("held")),
     )
 
 

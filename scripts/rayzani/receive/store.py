@@ -16,7 +16,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +40,8 @@ SCHEMA = (
     "WHERE token IS NOT NULL",
     "CREATE INDEX IF NOT EXISTS received_content ON received (content_key, received)",
     "CREATE INDEX IF NOT EXISTS received_state ON received (state, received)",
+    # Proof-of-work solutions already used: one solved puzzle admits one submission.
+    "CREATE TABLE IF NOT EXISTS spent (signature TEXT PRIMARY KEY, spent_at TEXT NOT NULL)",
 )
 COLUMNS = "id, reference, received, lang, token, content_key, fields, landing, state, record_id"
 
@@ -58,6 +60,9 @@ class Stored:
     landing: str
     state: str = "received"  # received, drained (written to submissions/), refused (by intake later)
     record_id: str | None = None
+    # The signature of the form's proof-of-work solution, if it had a valid one (not a column:
+    # it goes into `spent`). Without one, or with one used before, `fields["held"]` is set.
+    proof: str | None = field(default=None, compare=False)
 
 
 def _row(row: tuple) -> Stored:
@@ -130,6 +135,8 @@ class Store(abc.ABC):
             found = cursor.fetchone()
             if found:
                 return _row(found), False
+            if not self._spend(cursor, item):
+                item = replace(item, fields={**item.fields, "held": True})
             cursor.execute(
                 self._sql(
                     "INSERT INTO received (id, reference, received, lang, token, content_key, fields, "
@@ -141,6 +148,16 @@ class Store(abc.ABC):
                 ),
             )  # fmt: skip
         return item, True
+
+    def _spend(self, cursor: Any, item: Stored) -> bool:
+        """Whether the item's proof of work is valid and was not used before (now it is)."""
+        if not item.proof:
+            return False
+        cursor.execute(
+            self._sql("INSERT INTO spent (signature, spent_at) VALUES (%s, %s) ON CONFLICT DO NOTHING"),
+            (item.proof, _stamp(item.received)),
+        )
+        return bool(cursor.rowcount == 1)
 
     def alive(self) -> bool:
         with self.transaction("") as cursor:
