@@ -62,12 +62,12 @@ def _compare(github: Path, forgejo: Path, ours: dict, theirs: dict, problems: li
             [f"{i} ({t}{', required' if r else ''})" for i, t, r in shape],
         )
         return
-    for index, (mine, yours) in enumerate(zip(fields, other, strict=True)):
+    for mine, yours in zip(fields, other, strict=True):
         if _options(mine) != _options(yours):
-            differ(f"body[{index}].attributes.options", f"the options of {mine.get('id')!r}", _options(mine))
+            differ(f"body.{mine.get('id')}.attributes.options", "the options", _options(mine))
         value = str((mine.get("attributes") or {}).get("value") or "")
         if mine.get("id") == "call" and str((yours.get("attributes") or {}).get("value") or "") != value:
-            differ(f"body[{index}].attributes.value", "the call this form is for", value)
+            differ("body.call.attributes.value", "the call this form is for", value)
 
 
 def check_forgejo_syntax(path: Path, data: dict, problems: list[Problem]) -> None:
@@ -78,14 +78,14 @@ def check_forgejo_syntax(path: Path, data: dict, problems: list[Problem]) -> Non
             problems.append(
                 Problem(path, key, "is missing; Forgejo shows no form without it", f"add `{key}:`")
             )
-    for index, item in enumerate(_fields(data)):
+    for item in _fields(data):
         options = (item.get("attributes") or {}).get("options") or []
         kind = item.get("type")
         if kind == "dropdown" and not all(isinstance(o, str) for o in options):
             problems.append(
                 Problem(
                     path,
-                    f"body[{index}].attributes.options",
+                    f"body.{item.get('id')}.attributes.options",
                     "must be plain strings for a dropdown",
                     "write each option as a quoted string",
                 )
@@ -94,7 +94,7 @@ def check_forgejo_syntax(path: Path, data: dict, problems: list[Problem]) -> Non
             problems.append(
                 Problem(
                     path,
-                    f"body[{index}].attributes.options",
+                    f"body.{item.get('id')}.attributes.options",
                     "must each have a `label` for checkboxes",
                     'write each option as `- label: "..."`',
                 )
