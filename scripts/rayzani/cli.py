@@ -236,6 +236,31 @@ def _timestamp(text: str) -> dt.datetime:
         raise argparse.ArgumentTypeError(f"{text!r} is not a timestamp like 2026-11-20T00:00:00Z") from error
 
 
+def _forgejo_parser(channels: argparse._SubParsersAction) -> None:
+    forgejo = channels.add_parser(
+        "forgejo", help="record comments made with the issue forms on Forgejo or Gitea (token: FORGEJO_TOKEN)"
+    )
+    forgejo.add_argument("--repo", required=True, help="OWNER/NAME of the repository with the issues")
+    forgejo.add_argument(
+        "--api-url", required=True, help="the forge's REST API address, e.g. https://forge.example/api/v1"
+    )
+    forgejo.add_argument("--since", type=_timestamp, help="only issues updated since this time")
+    forgejo.add_argument(
+        "--notify", action="store_true", help="instead of recording, post published decisions back on issues"
+    )
+    forgejo.add_argument(
+        "--pull-request",
+        type=int,
+        metavar="NUMBER",
+        help="instead of issues, record this pull request's change to a draft as a proposal",
+    )
+    forgejo.add_argument("--write-pause", type=float, default=0.0, help="seconds to wait after each reply")
+    forgejo.add_argument(
+        "--account",
+        help="login intake writes as, whose markers alone count (default: the token's user, GET /user)",
+    )
+
+
 def _intake_parser(commands: argparse._SubParsersAction) -> None:
     intake = commands.add_parser("intake", help="turn issue forms and web-form exports into records")
     channels = intake.add_subparsers(dest="channel", required=True)
@@ -256,6 +281,7 @@ def _intake_parser(commands: argparse._SubParsersAction) -> None:
         "--account",
         help="login intake writes as, whose markers alone count (default: the token's user, GET /user)",
     )
+    _forgejo_parser(channels)
     form = channels.add_parser("form", help="import a web-form export (CSV or JSON)")
     form.add_argument("export", type=Path, help="the export file, .csv or .json")
     form.add_argument("--mapping", type=Path, help="column mapping file (see docs/reference.md)")
@@ -266,6 +292,12 @@ def _intake_parser(commands: argparse._SubParsersAction) -> None:
         type=Path,
         required=True,
         help="the forge's event file for the pull request (GITHUB_EVENT_PATH)",
+    )
+    pull.add_argument(
+        "--forge",
+        choices=("github", "forgejo"),
+        default="github",
+        help="whose event file it is: the prefix of the record's source (default: github)",
     )
     pull.add_argument("--diff", type=Path, help="the PR's unified diff (default: git diff base...head)")
     pull.add_argument("--reply", type=Path, help="write the reply to post on the PR here when it is refused")

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import sys
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from rayzani.intake.forge import Forge
+from rayzani.intake.forge import Forge, has_marker, marker
 from rayzani.intake.form_export import ExportError, import_export, load_mapping
-from rayzani.intake.issue_form import load_forms
+from rayzani.intake.issue_form import forms_folder, load_forms
 from rayzani.intake.lock import LockTimeout, intake_lock
 from rayzani.intake.naming import IdSecretMissing
 from rayzani.intake.records import Outcome, RecordWriter
@@ -21,9 +22,13 @@ from rayzani.project import load_project
 if TYPE_CHECKING:
     from github import GithubException
 
+    from rayzani.intake.forgejo_forge import ForgejoForge
+    from rayzani.intake.pull_request import PullRequest
+
 PROGRESS_EVERY = 100
 # A run waits this long for another one to finish (a workflow job's timeout is 30 minutes).
 LOCK_WAIT_SECONDS = 20 * 60
+FORGEJO_TOKEN = "FORGEJO_TOKEN"  # the variable holding the Forgejo/Gitea access token
 
 
 def _writer(args: argparse.Namespace) -> RecordWriter | None:
@@ -39,7 +44,7 @@ def _writer(args: argparse.Namespace) -> RecordWriter | None:
     return RecordWriter(args.root, project.settings, project.portal, site_url)
 
 
-def _summary(outcomes: list[tuple[str, Outcome]]) -> None:
+def summary(outcomes: list[tuple[str, Outcome]]) -> None:
     counts = Counter(o.status for _, o in outcomes)
     for where, outcome in outcomes:
         if outcome.status == "rejected" and outcome.rejection:
@@ -81,6 +86,8 @@ def _run_locked(args: argparse.Namespace) -> int:
             return _pull_request(args, writer)
         if args.channel == "receiver":
             return _receiver(args, writer)
+        if args.channel == "forgejo":
+            return _forgejo(args, writer)
         return _github(args, writer)
     except IdSecretMissing as missing:
         # Records written before stay (each is whole); the next run, with the secret, goes on.
@@ -91,29 +98,36 @@ def _run_locked(args: argparse.Namespace) -> int:
 def _pull_request(args: argparse.Namespace, writer: RecordWriter) -> int:
     import subprocess
 
-    from rayzani.intake.pull_request import git_diff, read_event, record_proposal
+    from rayzani.intake.pull_request import git_diff, read_event
 
     try:
-        pr = read_event(args.event)
+        pr = read_event(args.event, args.forge)
         diff = args.diff.read_text(encoding="utf-8") if args.diff else git_diff(args.root, pr.base, pr.head)
     except (OSError, KeyError, ValueError, subprocess.CalledProcessError) as error:
         print(f"cannot read the pull request: {error}", file=sys.stderr)
         return 2
+    refusal = proposal_refusal(args, writer, pr, diff)
+    if refusal and args.reply:
+        # The workflow posts this on the pull request: a proposal is never dropped unanswered.
+        args.reply.write_text(refusal, encoding="utf-8")
+        print(f"The reply saying why is in {args.reply}.")
+    return 0
+
+
+def proposal_refusal(args: argparse.Namespace, writer: RecordWriter, pr: PullRequest, diff: str) -> str:
+    """Record a pull request's proposal and print what happened; the reply saying why it was refused."""
+    from rayzani.intake.pull_request import record_proposal
+
     outcomes = record_proposal(writer, args.root, pr, diff)
     if not outcomes:
         print(f"Pull request #{pr.number} changes no draft text: nothing to record.")
-        return 0
+        return ""
     for outcome in outcomes:
         if outcome.status == "new":
             print(f"recorded {outcome.path.relative_to(args.root) if outcome.path else outcome.record_id}")
-    _summary([(f"pull request #{pr.number}", o) for o in outcomes])
+    summary([(f"pull request #{pr.number}", o) for o in outcomes])
     refused = [o.rejection for o in outcomes if o.status == "rejected" and o.rejection]
-    if refused and args.reply:
-        # The workflow posts this on the pull request: a proposal is never dropped unanswered.
-        reply = "\n".join(rejected_reply(r, "intake_fix_proposal") for r in refused)
-        args.reply.write_text(reply, encoding="utf-8")
-        print(f"The reply saying why is in {args.reply}.")
-    return 0
+    return "\n".join(rejected_reply(r, "intake_fix_proposal") for r in refused)
 
 
 def _receiver(args: argparse.Namespace, writer: RecordWriter) -> int:
@@ -127,7 +141,7 @@ def _receiver(args: argparse.Namespace, writer: RecordWriter) -> int:
         done = drain(writer, store, progress)
     finally:
         store.close()
-    _summary([(f"submission {d.submission_id}", d.outcome) for d in done])
+    summary([(f"submission {d.submission_id}", d.outcome) for d in done])
     return 0
 
 
@@ -145,7 +159,7 @@ def _form(args: argparse.Namespace, writer: RecordWriter) -> int:
     except ExportError as error:
         print(error, file=sys.stderr)
         return 2
-    _summary(rows)
+    summary(rows)
     return 0
 
 
@@ -171,7 +185,7 @@ def _github(args: argparse.Namespace, writer: RecordWriter) -> int:
         return 1
     print(f"Writing as {account}.", file=sys.stderr)
     try:
-        return _github_run(args, writer, forge)
+        return run_forge(args, writer, forge)
     except GithubException as error:
         return _github_failed(args, error)
 
@@ -183,7 +197,8 @@ def _github_failed(args: argparse.Namespace, error: GithubException) -> int:
     return 1
 
 
-def _github_run(args: argparse.Namespace, writer: RecordWriter, forge: Forge) -> int:
+def run_forge(args: argparse.Namespace, writer: RecordWriter, forge: Forge) -> int:
+    """Record the form issues on `forge`, or with --notify post decisions back: any forge alike."""
     from rayzani.intake.issues import intake_issues
     from rayzani.intake.notify import notify_decisions
 
@@ -192,9 +207,10 @@ def _github_run(args: argparse.Namespace, writer: RecordWriter, forge: Forge) ->
         posted = sum(1 for _, now in done if now)
         print(f"{posted} decision(s) posted, {len(done) - posted} already posted.")
         return 0
-    forms = load_forms(args.root)
+    forms = load_forms(args.root, forge.kind)
     if not forms:
-        print("No issue forms in .github/ISSUE_TEMPLATE/.", file=sys.stderr)
+        folder = forms_folder(args.root, forge.kind).relative_to(args.root)
+        print(f"No issue forms in {folder}/.", file=sys.stderr)
         return 1
 
     def progress(outcome: Outcome) -> None:
@@ -203,5 +219,46 @@ def _github_run(args: argparse.Namespace, writer: RecordWriter, forge: Forge) ->
         )
 
     outcomes = intake_issues(forge, writer, forms, args.since, progress)
-    _summary([(f"issue #{o.incoming.source.rsplit('#', 1)[-1]}", o) for o in outcomes])
+    summary([(f"issue #{o.incoming.source.rsplit('#', 1)[-1]}", o) for o in outcomes])
+    return 0
+
+
+# Forgejo and Gitea ---------------------------------------------------------------------
+
+
+def _forgejo(args: argparse.Namespace, writer: RecordWriter) -> int:
+    from rayzani.intake.forgejo_forge import ForgejoFailure, ForgejoForge
+
+    token = os.environ.get(FORGEJO_TOKEN)
+    if not token:
+        print(
+            f"{FORGEJO_TOKEN} is not set: make an access token for intake's account with the scopes "
+            "write:issue, read:repository and read:user, and pass it in that variable.",
+            file=sys.stderr,
+        )
+        return 1
+    forge = ForgejoForge(args.repo, token, args.api_url, args.account, args.write_pause)
+    try:
+        print(f"Writing as {forge.account}.", file=sys.stderr)  # only its markers count
+        if args.pull_request is not None:
+            return _proposal(args, writer, forge, args.pull_request)
+        return run_forge(args, writer, forge)
+    except ForgejoFailure as failure:
+        # Records written before the failure stay; the next run continues from them.
+        print(f"{failure} ({args.api_url}, {args.repo})", file=sys.stderr)
+        return 1
+    finally:
+        forge.close()
+
+
+def _proposal(args: argparse.Namespace, writer: RecordWriter, forge: ForgejoForge, number: int) -> int:
+    """Record pull request `number` as a proposal; say on it, once per answer, why it was refused."""
+    pr = forge.pull_request(number)
+    refusal = proposal_refusal(args, writer, pr, forge.pull_diff(number))
+    if not refusal:
+        return 0
+    tag = marker("proposal-refused", hashlib.sha256(refusal.encode()).hexdigest()[:16])
+    if not has_marker(forge, number, tag):  # pull requests take comments as issues do
+        forge.reply(number, refusal + tag)
+        print(f"The reply saying why is on pull request #{number}.")
     return 0

@@ -33,7 +33,7 @@ class ForgeError(Exception):
 
 
 class Forge(Protocol):
-    """What intake does on a forge. Adapters: `github_forge.GitHubForge` (Forgejo/Gitea next)."""
+    """What intake does on a forge. Adapters: `github_forge.GitHubForge`, `forgejo_forge.ForgejoForge`."""
 
     repo: str  # owner/name
     kind: str  # "github", "forgejo"...: the prefix of record sources (github:owner/name#12)

@@ -71,11 +71,29 @@ def load_form(path: Path) -> IssueForm:
     return IssueForm(path.name, tuple([labels] if isinstance(labels, str) else labels), tuple(fields))
 
 
-def load_forms(root: Path) -> dict[str, IssueForm]:
-    """Every issue form of the repository, by file name."""
-    folder = root / ".github" / "ISSUE_TEMPLATE"
-    paths = sorted([*folder.glob("*.yml"), *folder.glob("*.yaml")])  # GitHub reads both
-    return {p.name: load_form(p) for p in paths if p.stem != "config"}
+# Where each forge looks for issue forms, first found first: Forgejo and Gitea fall back on
+# GitHub's folder, so a portal may keep one set for both.
+FORM_FOLDERS = {
+    "github": (".github/ISSUE_TEMPLATE",),
+    "forgejo": (".forgejo/ISSUE_TEMPLATE", ".gitea/ISSUE_TEMPLATE", ".github/ISSUE_TEMPLATE"),
+}
+
+
+def form_paths(folder: Path) -> list[Path]:
+    """The issue forms in one folder (both forges read .yml and .yaml; config.yml is no form)."""
+    paths = sorted([*folder.glob("*.yml"), *folder.glob("*.yaml")])
+    return [p for p in paths if p.stem != "config"]
+
+
+def forms_folder(root: Path, forge: str = "github") -> Path:
+    """The folder whose forms `forge` shows (its first folder holding any), for intake to read."""
+    folders = [root / f for f in FORM_FOLDERS.get(forge, FORM_FOLDERS["github"])]
+    return next((f for f in folders if form_paths(f)), folders[0])
+
+
+def load_forms(root: Path, forge: str = "github") -> dict[str, IssueForm]:
+    """Every issue form the forge shows for the repository, by file name."""
+    return {p.name: load_form(p) for p in form_paths(forms_folder(root, forge))}
 
 
 def parse_issue_body(form: IssueForm, body: str) -> dict[str, str | list[str] | None]:

@@ -4,8 +4,8 @@ The record is written by the one record writer (`records.RecordWriter`) with cha
 `pull-request`, so it is counted, decided and reported like any other comment. Its body is the
 PR's title and description followed by its diff of the draft; its section is the article the
 diff changes (a change to several articles is a general comment on the draft). The PR's data
-comes from the forge's event file (GitHub's `GITHUB_EVENT_PATH`) and the diff from git, so the
-PR's own code is never run.
+comes from the forge's event file (GitHub's `GITHUB_EVENT_PATH`) and the diff from git, or on
+Forgejo/Gitea both from their API (`forgejo_forge`), so the PR's own code is never run.
 """
 
 from __future__ import annotations
@@ -50,8 +50,12 @@ class PullRequest:
     forge: str = "github"
 
 
-def read_event(path: Path) -> PullRequest:
-    """The pull request described by a `pull_request`/`pull_request_target` event file."""
+def read_event(path: Path, forge: str = "github") -> PullRequest:
+    """The pull request described by a `pull_request`/`pull_request_target` event file.
+
+    Forgejo Actions and Gitea Actions write the forge's webhook payload, whose pull request has
+    the same fields; `forge` is the prefix of the record's source.
+    """
     event = json.loads(path.read_text(encoding="utf-8"))
     pr = event["pull_request"]
     return PullRequest(
@@ -64,6 +68,7 @@ def read_event(path: Path) -> PullRequest:
         url=pr.get("html_url") or "",
         base=pr["base"]["sha"],
         head=pr["head"]["sha"],
+        forge=forge,
     )
 
 

@@ -10,15 +10,18 @@ from rayzani.model import IRAN_TIME, Portal, option_label
 from rayzani.problems import Problem
 
 
-def read_issue_forms(root: Path, problems: list[Problem]) -> dict[Path, Any]:
-    """The issue forms intake reads (GitHub takes .yml and .yaml), to check them against the content."""
-    folder = root / ".github" / "ISSUE_TEMPLATE"
+def read_issue_forms(root: Path, problems: list[Problem], folder_name: str = ".github") -> dict[Path, Any]:
+    """The issue forms intake reads (GitHub takes .yml and .yaml), to check them against the content.
+
+    `folder_name` is the forge's folder: `.github`, or `.forgejo` for Forgejo and Gitea.
+    """
+    folder = root / folder_name / "ISSUE_TEMPLATE"
     forms: dict[Path, Any] = {}
     for path in sorted([*folder.glob("*.yml"), *folder.glob("*.yaml")]):
         if path.stem == "config":
             continue
         data = read_yaml_or_problem(
-            path, problems, "fix the YAML syntax; GitHub shows no form for a file it cannot read"
+            path, problems, "fix the YAML syntax; the forge shows no form for a file it cannot read"
         )
         if data is not UNREADABLE:
             forms[path] = data

@@ -11,6 +11,7 @@ from rayzani.cache.store import Cache, long_lived_objects
 from rayzani.load import schema as s
 from rayzani.load.checks import check_anchor_reuse, check_changes, check_decisions, check_references
 from rayzani.load.content import load_call, load_draft, load_panels
+from rayzani.load.form_sets import check_form_sets
 from rayzani.load.markdown import check_characters
 from rayzani.load.poll_checks import check_vote_forms, check_votes, read_issue_forms
 from rayzani.load.records import load_records
@@ -70,7 +71,12 @@ def _load_portal(
     check_references(portal, problems)
     check_decisions(portal, problems)
     check_votes(portal, problems)
-    portal.vote_forms = check_vote_forms(read_issue_forms(root, problems), portal, problems)
+    github_forms = read_issue_forms(root, problems)
+    forgejo_forms = read_issue_forms(root, problems, ".forgejo")
+    portal.vote_forms = check_vote_forms(github_forms, portal, problems)
+    forgejo_votes = check_vote_forms(forgejo_forms, portal, problems)
+    portal.vote_forms = portal.vote_forms or forgejo_votes  # a portal on Forgejo alone
+    check_form_sets(github_forms, forgejo_forms, problems)
     check_changes(portal, problems)
     check_anchor_reuse(portal, problems)
     return portal, problems
