@@ -51,7 +51,7 @@ def axe_script() -> str:
     for candidate in candidates:
         if candidate and Path(candidate).is_file():
             return Path(candidate).read_text(encoding="utf-8")
-    message = "axe-core is missing: run `npm install --no-save axe-core@4` in the repository"
+    message = "axe-core is missing: run `npm ci` in the repository"
     if os.environ.get("RAYZANI_REQUIRE_BROWSER") == "1":
         pytest.fail(message)
     pytest.skip(message)

@@ -50,7 +50,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     except ValidationFailed as failure:
         _print_problems(failure.problems, args.root)
         return 1
-    run_builder(project, args.site_dir)
+    for warning in run_builder(project, args.site_dir):
+        print(f"warning: {warning}", file=sys.stderr)
     site = args.site_dir or args.root / "site"
     print(
         f"Built {written + unchanged} page(s) ({written} changed) into {site} "

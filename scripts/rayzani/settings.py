@@ -7,6 +7,9 @@ from dataclasses import dataclass, field
 # A published comment that keeps the rules earns 1; an answer that took it up earns more.
 DEFAULT_POINTS = {"comment": 1, "accepted": 5, "partially-accepted": 3, "shortlisted": 3}
 DEFAULT_LEVELS = {"bronze": 3, "silver": 8, "gold": 15}
+# The content editor's (Decap CMS, at /admin/) backends: the forge it commits through, Decap's
+# in-browser test repository (demos and tests only), or none (no /admin/ page).
+CMS_BACKENDS = ("github", "forgejo", "gitea", "test-repo", "off")
 
 
 @dataclass(frozen=True)
@@ -47,3 +50,14 @@ class Settings:
     id_secret_env: str = "RAYZANI_ID_SECRET"
     # Secret file used when the variable is unset (the demo secret in the example).
     id_secret_file: str = ""
+    # The content editor at /admin/ (Decap CMS): which backend it saves through (CMS_BACKENDS).
+    cms_backend: str = "github"
+    # The branch the editor's pull requests go to (github, forgejo), the publication branch.
+    cms_branch: str = "main"
+    # Gitea's backend has no editorial workflow: it commits straight to this branch, never to
+    # `cms_branch`, and an editor opens one pull request from it.
+    cms_edit_branch: str = "cms/edits"
+    # GitHub: the address of the OAuth proxy that logs editors in (Decap's `base_url`).
+    cms_auth_url: str = ""
+    # Forgejo and Gitea: the OAuth2 application's client id (PKCE login, no secret needed).
+    cms_app_id: str = ""

@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from rayzani.build.admin import write_admin
 from rayzani.build.framing import frame_pages, framed_dir, framed_path
 from rayzani.load.config import read_mkdocs_config
 from rayzani.problems import ValidationFailed
@@ -77,7 +78,8 @@ def mkdocs_command(project: Project, *args: str) -> list[str]:
     return [sys.executable, "-m", "mkdocs", *args, "--config-file", str(project.config)]
 
 
-def run_builder(project: Project, site_dir: Path | None = None) -> None:
+def run_builder(project: Project, site_dir: Path | None = None) -> list[str]:
+    """Build the site with MkDocs, then add /admin/; returns the warnings to show."""
     args = ["build", "--clean"]
     if site_dir is not None:
         args += ["--site-dir", str(site_dir.resolve())]
@@ -95,3 +97,7 @@ def run_builder(project: Project, site_dir: Path | None = None) -> None:
     )
     if result.returncode != 0:
         raise RuntimeError(f"mkdocs build failed:\n{result.stdout}\n{result.stderr}")
+    site = site_dir if site_dir is not None else project.root / "site"
+    site_url = str(read_mkdocs_config(project.config).get("site_url") or "")
+    warning = write_admin(project, site, site_url)
+    return [warning] if warning else []

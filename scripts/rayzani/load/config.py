@@ -10,7 +10,7 @@ import yaml
 
 from rayzani.load.yaml_io import read_config_yaml, yaml_problem
 from rayzani.problems import Problem
-from rayzani.settings import DEFAULT_LEVELS, DEFAULT_POINTS, Settings
+from rayzani.settings import CMS_BACKENDS, DEFAULT_LEVELS, DEFAULT_POINTS, Settings
 
 
 def read_mkdocs_config(config_path: Path) -> dict[str, Any]:
@@ -89,4 +89,28 @@ def load_settings(config_path: Path) -> tuple[Settings, list[Problem]]:
                 "set it to 5 (the default) or more",
             )
         )
+    problems += _cms_problems(config_path, settings)
     return settings, problems
+
+
+def _cms_problems(config_path: Path, settings: Settings) -> list[Problem]:
+    """The content editor's backend, and Gitea's direct commits kept off the publication branch."""
+    if settings.cms_backend not in CMS_BACKENDS:
+        return [
+            Problem(
+                config_path,
+                "extra.rayzani.cms_backend",
+                f"is {settings.cms_backend!r}, not a content-editor backend",
+                f"write one of {', '.join(CMS_BACKENDS)}",
+            )
+        ]
+    if settings.cms_backend == "gitea" and settings.cms_edit_branch in ("", settings.cms_branch):
+        return [
+            Problem(
+                config_path,
+                "extra.rayzani.cms_edit_branch",
+                "is the publication branch: Gitea's editor would publish every save unreviewed",
+                "set it to a branch of its own, like cms/edits, and merge it by pull request",
+            )
+        ]
+    return []
