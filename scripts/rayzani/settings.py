@@ -47,3 +47,9 @@ class Settings:
     id_secret_env: str = "RAYZANI_ID_SECRET"
     # Secret file used when the variable is unset (the demo secret in the example).
     id_secret_file: str = ""
+    # Who issues the participation certificates, named on each one: the agency, {fa: ..., en: ...}
+    # (an official certificate names its issuer; empty leaves the line out).
+    certificate_issuer: dict = field(default_factory=dict)
+    # The issuer's logo on certificates and their PDFs: a file under overrides/assets/, given as
+    # its path in the site (assets/images/logo.svg); empty shows none.
+    certificate_logo: str = ""
