@@ -312,3 +312,16 @@ def test_a_certificate_prints_its_issuer_its_address_and_a_qr_code_of_it(
     assert own in links
     assert own.rstrip("/") in reader.pages[number].extract_text()
     assert _modules(_pdf_runs(reader, number)) == _expected(own)
+
+
+def test_a_certificate_logo_outside_the_theme_or_an_issuer_without_a_language_fails_validation(repo):
+    config = repo.root / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8")
+        + "    certificate_logo: ../mkdocs.yml\n    certificate_issuer: {fa: وزارت, de: Ministerium}\n",
+        encoding="utf-8",
+    )
+    project = load_project(repo.root, dt.date.fromisoformat(CLOSED_DATE))
+    found = [p.format(repo.root) for p in project.problems]
+    assert any("certificate_logo" in line and "overrides/assets/" in line for line in found), found
+    assert any("extra.rayzani.certificate_issuer.de" in line for line in found), found
