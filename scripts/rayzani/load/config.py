@@ -70,6 +70,7 @@ def load_settings(config_path: Path) -> tuple[Settings, list[Problem]]:
                     )
                 )
                 values.pop(key, None)
+    problems += _certificate_issuer_problems(config_path, values)
     settings = Settings(**values)
     if settings.min_comment_days < 30:
         problems.append(
@@ -114,3 +115,34 @@ def _cms_problems(config_path: Path, settings: Settings) -> list[Problem]:
             )
         ]
     return []
+
+
+def _certificate_issuer_problems(config_path: Path, values: dict[str, Any]) -> list[Problem]:
+    """The certificates' issuer: a name per language, a logo the theme ships (a PDF loads nothing else)."""
+    problems = []
+    issuer = values.get("certificate_issuer") or {}
+    for lang, name in dict(issuer).items():
+        if lang not in ("fa", "en") or not isinstance(name, str) or not name.strip():
+            problems.append(
+                Problem(
+                    config_path,
+                    f"extra.rayzani.certificate_issuer.{lang}",
+                    f"is {name!r}; the issuer is named per language, fa and en",
+                    "write the agency's name as text under fa: and en:",
+                )
+            )
+            values.pop("certificate_issuer", None)
+    logo = values.get("certificate_logo") or ""
+    assets = (config_path.parent / "overrides" / "assets").resolve()
+    found = (config_path.parent / "overrides" / logo).resolve()
+    if logo and (not found.is_relative_to(assets) or not found.is_file()):
+        problems.append(
+            Problem(
+                config_path,
+                "extra.rayzani.certificate_logo",
+                f"{logo!r} is not a file under overrides/assets/",
+                "put the logo under overrides/assets/images/ and give its path from assets/",
+            )
+        )
+        values.pop("certificate_logo", None)
+    return problems

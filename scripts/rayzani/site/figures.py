@@ -112,11 +112,16 @@ def statistics_charts(stats: Statistics, lang: str, prefix: str) -> list[ChartVi
                 desc += " " + translate("chart_desc_hidden", lang)
         if breakdown.dimension == "province":
             tiles = {c.category: bar for c, bar in zip(breakdown.cells, rows_all, strict=True)}
-            svg = province_map(chart_id, title, desc + " " + translate("map_desc", lang), tiles, lang)
+            legend = {
+                "none": translate("map_legend_none", lang),
+                "suppressed": translate("map_legend_suppressed", lang, n=stats.threshold),
+            }
+            svg = province_map(chart_id, title, desc + " " + translate("map_desc", lang), tiles, lang, legend)
             caption = desc + " " + translate("map_desc", lang)
             listed = [(b.label, b.shown) for b in rows_all]
             printed = print_bars(rows_all, stats.threshold, skip_zero=True)
-            charts.append(ChartView(chart_id, title, svg, caption, head, listed, True, printed))
+            # Not folded: the tiles carry no names, the table beside the map does.
+            charts.append(ChartView(chart_id, title, svg, caption, head, listed, False, printed))
             continue
         shown = bars(breakdown, stats.threshold, lang, keep_zero=breakdown.unit == "participants")
         svg = bar_chart(chart_id, title, desc, shown, stats.threshold, lang)

@@ -21,11 +21,13 @@ from rayzani.analysis.incentives import (
     still_valid,
 )
 from rayzani.i18n.dates import format_date
+from rayzani.i18n.messages import text as translate_text
 from rayzani.load.yaml_io import read_yaml
 from rayzani.model import LANGS, Call, Draft, Submission
 from rayzani.render.environment import render, translate
 from rayzani.site.context import Site
 from rayzani.site.files.pdf import font_face_css, html_to_pdf
+from rayzani.site.qr import qr_svg
 from rayzani.site.views import section_label
 
 
@@ -133,13 +135,27 @@ def profile_page(inc: Incentives, person: Participant, lang: str) -> str:
     )
 
 
-def certificate_context(inc: Incentives, cert: Certificate, lang: str, key: str) -> dict:
+def certificate_context(inc: Incentives, cert: Certificate, lang: str, key: str, pdf: bool = False) -> dict:
+    settings = inc.site.settings
+    own_url = inc.site.url(urls.certificate_key(cert.code), lang)
+    logo = settings.certificate_logo
+    if logo:
+        # The PDF loads the theme's file itself; the page links the copy MkDocs publishes.
+        logo = (
+            (inc.site.portal.root / "overrides" / logo).resolve().as_uri()
+            if pdf
+            else urls.file_link(key, lang, logo)
+        )
     return {
         "cert": cert,
         "title": inc.title(cert.target, lang),
         "contributions": inc.contributions(key, list(cert.records), lang),
         "issued": format_date(inc.site.today, lang),
         "verify_url": inc.site.url(urls.verify_key(), lang),
+        "issuer": settings.certificate_issuer.get(lang) or settings.certificate_issuer.get("fa"),
+        "logo": logo,
+        "own_url": own_url,
+        "qr": qr_svg(own_url, translate_text("certificate_qr_label", lang, url=own_url)),
     }
 
 
@@ -161,7 +177,9 @@ def verify_page(inc: Incentives, lang: str) -> str:
         (c.code, inc.title(c.target, lang), c.participant.name, urls.link(key, urls.certificate_key(c.code)))
         for c in sorted(inc.certificates, key=lambda c: c.code)
     ]
-    return render("verify.md.j2", lang, rows=rows, signed=bool(inc.certificates))
+    # The shape of a code, not a real one, kept on one line.
+    sample = Markup('<code class="rz-code" dir="ltr">ABCD-1234-EF56-7890</code>')
+    return render("verify.md.j2", lang, rows=rows, signed=bool(inc.certificates), sample=sample)
 
 
 def incentive_pages(site: Site, lang: str) -> Iterator[tuple[str, str]]:
@@ -182,7 +200,11 @@ def certificate_pdf_files(site: Site) -> Iterator[tuple[str, bytes]]:
     root = site.portal.root
     for cert in inc.certificates:
         bodies = [
-            Markup(render("_certificate_body.html.j2", lang, **certificate_context(inc, cert, lang, "")))
+            Markup(
+                render(
+                    "_certificate_body.html.j2", lang, **certificate_context(inc, cert, lang, "", pdf=True)
+                )
+            )
             for lang in LANGS
         ]
         html = render("certificate_pdf.html.j2", "fa", fonts=Markup(font_face_css(root)), bodies=bodies)

@@ -2,14 +2,55 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from rayzani import urls
+from rayzani.i18n import messages
 from rayzani.model import Call, Panel, Submission
 from rayzani.render.environment import render, translate
 from rayzani.site.context import Site
+from rayzani.site.views import DecisionView, decision_view, section_label
+
+# Markdown marks and links that an excerpt drops: it is plain text, escaped by the template.
+_MARKS = re.compile(r"[*_`#>]+|\[([^\]]*)\]\([^)]*\)")
+EXCERPT_CHARS = 160
+
+
+@dataclass
+class PanelRow:
+    """One decision of a panel: the idea or comment decided on, the decision, and when it came in."""
+
+    url: str
+    consultation: str
+    subject: str  # the call's domain or the draft's article the record is about
+    excerpt: str
+    excerpt_lang: str  # the record's language: a Persian idea on an English page stays RTL
+    received: dt.date
+    decision: DecisionView
+
+
+def excerpt(record: Submission, lang: str) -> str:
+    """The first words of the record's public text (never a withheld one's), as plain text."""
+    if record.withheld:
+        reason = messages.text(f"withheld_{record.withheld_reason}", lang)
+        return messages.text("withheld", lang, reason=reason)
+    flat = " ".join(_MARKS.sub(lambda m: m.group(1) or "", record.shown_text).split())
+    if len(flat) <= EXCERPT_CHARS:
+        return flat
+    return flat[:EXCERPT_CHARS].rsplit(" ", 1)[0] + "…"
+
+
+def _subject(site: Site, target: str, record: Submission, lang: str) -> str:
+    draft = site.portal.drafts.get(target)
+    if draft is not None:
+        return section_label(draft, record.section, lang)
+    call = site.portal.calls.get(target)
+    domain = call.domain(record.domain) if call and record.domain else None
+    return domain.name.get(lang) if domain else ""
 
 
 def decided_by_panel(site: Site, panel: Panel) -> list[tuple[str, Submission]]:
@@ -32,10 +73,19 @@ def _decisions_by_panel(site: Site) -> dict[str, list[tuple[str, Submission]]]:
 
 def panel_page(site: Site, panel: Panel, lang: str) -> str:
     key = urls.panels_key(panel.slug)
-    decisions = []
-    for target, record in decided_by_panel(site, panel):
-        title = site.title_of(target, lang)
-        decisions.append((title, record, site.comment_link(key, target, record.id)))
+    decisions = [
+        PanelRow(
+            url=site.comment_link(key, target, record.id),
+            consultation=site.title_of(target, lang),
+            subject=_subject(site, target, record, lang),
+            excerpt=excerpt(record, lang),
+            excerpt_lang=lang if record.withheld else record.language,
+            # When the idea or comment arrived, not when it was decided on.
+            received=record.received.date(),
+            decision=decision_view(record.decision, lang, site.portal.panels),
+        )
+        for target, record in decided_by_panel(site, panel)
+    ]
     reviews = [
         (site.portal.drafts[slug].text(lang).title, urls.link(key, urls.draft_key(slug)))
         for slug in panel.drafts
