@@ -143,6 +143,12 @@ def add_poll(repo: Repo) -> None:
         )
 
 
+def example_config(root: Path) -> None:
+    """The example's settings and the theme files they name (styles, scripts, the issuer's logo)."""
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(REPO / "overrides", root / "overrides", dirs_exist_ok=True)
+
+
 def vote_form_issue(repo: Repo, name: str) -> None:
     """The real vote form, copied for the sample call's poll under its own name."""
     folder = repo.root / ".github" / "ISSUE_TEMPLATE"
@@ -159,8 +165,8 @@ def vote_form_issue(repo: Repo, name: str) -> None:
 def voting_portal(tmp_path_factory: pytest.TempPathFactory) -> tuple[Repo, Path]:
     """A small portal whose sample call holds a poll, taking votes by issue and by web form."""
     repo = Repo(tmp_path_factory.mktemp("voting") / "portal")
-    shutil.copy(REPO / "mkdocs.yml", repo.root / "mkdocs.yml")
-    shutil.copytree(REPO / "overrides", repo.root / "overrides")
+    example_config(repo.root)
+    shutil.copytree(REPO / "overrides", repo.root / "overrides", dirs_exist_ok=True)
     shutil.copy(REPO / "keys" / "demo-private.key", repo.root / "keys" / "demo-private.key")
     repo.edit("mkdocs.yml", 'form_endpoint: ""', f'form_endpoint: "{VOTE_ENDPOINT}"')
     for lang in ("fa", "en"):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
-from conftest import REPO, Repo
+from conftest import REPO, Repo, example_config
 
 from rayzani.receive.app import Options, PortalState, Receiver, Running, application
 from rayzani.receive.store import open_store
@@ -43,8 +43,8 @@ def open_portal(repo: Repo, port: int | None) -> Repo:
     for path in DATED:
         repo.edit(path, "opens: 2026-11-01\ncloses: 2026-12-01", f"opens: {opens}\ncloses: {closes}")
     # The example's settings and theme (a build of this portal is read in the tests).
-    shutil.copy(REPO / "mkdocs.yml", repo.root / "mkdocs.yml")
-    shutil.copytree(REPO / "overrides", repo.root / "overrides")
+    example_config(repo.root)
+    shutil.copytree(REPO / "overrides", repo.root / "overrides", dirs_exist_ok=True)
     shutil.copy(REPO / "keys" / "demo-private.key", repo.root / "keys" / "demo-private.key")
     if port is not None:  # else, as the example, none (`rayzani serve` gives its own)
         repo.edit("mkdocs.yml", 'form_endpoint: ""', f'form_endpoint: "http://127.0.0.1:{port}/submit"')

@@ -12,7 +12,7 @@ import weakref
 from pathlib import Path
 
 import pytest
-from conftest import BUILD_DATE, RECORD, REPO, Repo
+from conftest import BUILD_DATE, RECORD, REPO, Repo, example_config
 
 from rayzani.analysis import concerns
 from rayzani.build.builder import write_pages
@@ -25,8 +25,8 @@ from rayzani.project import load_project
 
 @pytest.fixture
 def portal(repo: Repo) -> Repo:
-    shutil.copy(REPO / "mkdocs.yml", repo.root / "mkdocs.yml")
-    shutil.copytree(REPO / "overrides", repo.root / "overrides")
+    example_config(repo.root)
+    shutil.copytree(REPO / "overrides", repo.root / "overrides", dirs_exist_ok=True)
     repo.edit("mkdocs.yml", "comments_per_page: 100", "comments_per_page: 2")
     for n in range(2, 7):  # three pages of article 1's discussion
         repo.write(

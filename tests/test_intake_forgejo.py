@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 import yaml
-from conftest import REPO, Repo, add_poll, rayzani
+from conftest import REPO, Repo, add_poll, example_config, rayzani
 from forge_server import FakeGitHub, FakeIssue
 from forgejo_server import FakeForgejo, FakePull
 from test_intake_github import HOSTILE, comment_issue, issue_body, records, vote_issue
@@ -33,7 +33,7 @@ def portal(repo: Repo) -> Repo:
     """The small portal with both sets of forms, kept in step, and a poll on the sample call."""
     for folder in FORMS:
         shutil.copytree(REPO / folder / "ISSUE_TEMPLATE", repo.root / folder / "ISSUE_TEMPLATE")
-    shutil.copy(REPO / "mkdocs.yml", repo.root / "mkdocs.yml")
+    example_config(repo.root)
     add_poll(repo)
     for folder in FORMS:
         set_vote_form(repo.root, folder)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import BUILD_DATE, REPO, Repo, add_poll, rayzani
+from conftest import BUILD_DATE, REPO, Repo, add_poll, example_config, rayzani
 from forge_server import FakeGitHub, FakeIssue
 from html_query import element
 
@@ -53,8 +53,8 @@ def add_poll_and_vote_form(repo: Repo) -> None:
 def portal(repo: Repo) -> Repo:
     """The small portal with the real forms, theme and key, so it can also be built."""
     shutil.copytree(REPO / ".github" / "ISSUE_TEMPLATE", repo.root / ".github" / "ISSUE_TEMPLATE")
-    shutil.copy(REPO / "mkdocs.yml", repo.root / "mkdocs.yml")
-    shutil.copytree(REPO / "overrides", repo.root / "overrides")
+    example_config(repo.root)
+    shutil.copytree(REPO / "overrides", repo.root / "overrides", dirs_exist_ok=True)
     shutil.copy(REPO / "keys" / "demo-private.key", repo.root / "keys" / "demo-private.key")
     add_poll_and_vote_form(repo)
     return repo

@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from conftest import BUILD_DATE, REPO, Repo, rayzani
+from conftest import BUILD_DATE, REPO, Repo, example_config, rayzani
 from html_query import element
 
 ENDPOINT = "https://forms.example.org/rayzani/comment"
@@ -53,8 +53,8 @@ def test_every_article_has_a_prefilled_issue_form_link_in_both_languages(example
 def form_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small portal with a form endpoint, a withheld comment and a late one."""
     repo = Repo(tmp_path_factory.mktemp("form") / "portal")
-    shutil.copy(REPO / "mkdocs.yml", repo.root / "mkdocs.yml")
-    shutil.copytree(REPO / "overrides", repo.root / "overrides")
+    example_config(repo.root)
+    shutil.copytree(REPO / "overrides", repo.root / "overrides", dirs_exist_ok=True)
     repo.edit("mkdocs.yml", 'form_endpoint: ""', f'form_endpoint: "{ENDPOINT}"')
     for number, extra in ((2, "publication: {state: withheld, reason: spam}\n"), (3, "late: true\n")):
         text = (repo.root / "submissions/sample/c1.yml").read_text(encoding="utf-8")

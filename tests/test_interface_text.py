@@ -13,7 +13,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from conftest import BUILD_DATE, CALL, DRAFT_FA, REPO, Repo, rayzani
+from conftest import BUILD_DATE, CALL, DRAFT_FA, REPO, Repo, example_config, rayzani
 
 from rayzani.intake.records import Rejection
 from rayzani.intake.replies import rejected_reply, rejection_text
@@ -56,8 +56,8 @@ def head(path: Path) -> Head:
 def titled(tmp_path_factory: pytest.TempPathFactory) -> tuple[Repo, Path]:
     """The small portal, with the example's theme, whose call and draft titles hold `'`, `&` and `<`."""
     repo = Repo(tmp_path_factory.mktemp("titled") / "portal")
-    shutil.copy(REPO / "mkdocs.yml", repo.root / "mkdocs.yml")
-    shutil.copytree(REPO / "overrides", repo.root / "overrides")
+    example_config(repo.root)
+    shutil.copytree(REPO / "overrides", repo.root / "overrides", dirs_exist_ok=True)
     shutil.copy(REPO / "keys" / "demo-private.key", repo.root / "keys" / "demo-private.key")
     for lang, asked, organiser in (("fa", "نظر دهید", "وزارت"), ("en", "Comment", "Ministry")):
         call = CALL.format(title=json.dumps(CALL_TITLE), asked=asked, organiser=organiser, body="…")

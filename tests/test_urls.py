@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import BUILD_DATE, REPO, Repo, rayzani, today
+from conftest import BUILD_DATE, REPO, Repo, example_config, rayzani, today
 
 from rayzani import urls
 from rayzani.analysis.incentives import participant_slug
@@ -25,8 +25,8 @@ SITE_URL = EXAMPLE_SITE_URL.rstrip("/") + "/"
 def buildable_with_certificate(repo: Repo) -> None:
     """The example's site configuration and theme, and the repo's comment signed by a consenting
     participant, so that the site certifies it."""
-    shutil.copy(REPO / "mkdocs.yml", repo.root / "mkdocs.yml")
-    shutil.copytree(REPO / "overrides", repo.root / "overrides")
+    example_config(repo.root)
+    shutil.copytree(REPO / "overrides", repo.root / "overrides", dirs_exist_ok=True)
     for key in ("demo-private.key", "demo-certificate-secret.txt"):
         shutil.copy(REPO / "keys" / key, repo.root / "keys" / key)
     repo.edit(

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import CLOSED_DATE, REPO, Repo, rayzani
+from conftest import CLOSED_DATE, REPO, Repo, example_config, rayzani
 from pypdf import PdfReader
 
 from rayzani.site.files.pdf import font_face_css, html_to_pdf
@@ -90,8 +90,8 @@ def test_report_pdfs_fetch_no_foreign_image_and_no_local_file(tmp_path, recorder
     base, asked = recorder
     secret = outside_file(tmp_path)
     repo = Repo(tmp_path / "portal")
-    shutil.copy(REPO / "mkdocs.yml", repo.root / "mkdocs.yml")
-    shutil.copytree(REPO / "overrides", repo.root / "overrides")
+    example_config(repo.root)
+    shutil.copytree(REPO / "overrides", repo.root / "overrides", dirs_exist_ok=True)
     shutil.copy(REPO / "keys" / "demo-private.key", repo.root / "keys" / "demo-private.key")
     summary = (
         f"Key concerns.\n\n![tracker]({base}/tracker.png)\n\n![local]({secret.as_uri()})\n\n"
@@ -113,7 +113,7 @@ def test_html_to_pdf_loads_only_theme_files(tmp_path, recorder):
     base, asked = recorder
     secret = outside_file(tmp_path)
     root = tmp_path / "portal"
-    shutil.copytree(REPO / "overrides", root / "overrides")
+    shutil.copytree(REPO / "overrides", root / "overrides", dirs_exist_ok=True)
     html = f"""<!DOCTYPE html><html><head><meta charset="utf-8">
 <link rel="stylesheet" href="{base}/linked.css">
 <style>{font_face_css(root)}
