@@ -45,6 +45,10 @@ class Forge:
     token: str
 
     def _request(self, method: str, path: str, payload: dict[str, Any] | None = None) -> Any:
+        return self._exchange(method, path, payload)[0]
+
+    def _exchange(self, method: str, path: str, payload: dict[str, Any] | None = None) -> tuple[Any, Any]:
+        """(the parsed answer, its headers)."""
         owner, name = self.repo.split("/", 1)
         quoted = f"{urllib.parse.quote(owner, safe='')}/{urllib.parse.quote(name, safe='')}"
         url = f"{self.api_url.rstrip('/')}/repos/{quoted}{path}"
@@ -56,22 +60,27 @@ class Forge:
             request.add_header("Content-Type", "application/json")
         try:
             with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
-                body = response.read()
+                body, headers = response.read(), response.headers
         except urllib.error.HTTPError as error:
             detail = _message(error.read())
             raise ForgeError(f"{method} {path}: {error.code} {detail}".strip()) from None
         except (urllib.error.URLError, TimeoutError) as error:
             raise ForgeError(f"{method} {path}: {error}") from None
-        return json.loads(body) if body else None
+        return (json.loads(body) if body else None), headers
 
     def open_pulls(self) -> Iterator[dict[str, Any]]:
-        """Every open pull request, page by page (Gitea's `page` and `limit`)."""
+        """Every open pull request, page by page (`page` and `limit`). The server may cap a page
+        below `limit` (its MAX_RESPONSE_ITEMS), so a short page is not the last: the end is an
+        empty page, or X-Total-Count items seen."""
+        seen = 0
         for page in range(1, MAX_PAGES + 1):
-            batch = self._request("GET", f"/pulls?state=open&page={page}&limit={PAGE}")
+            batch, headers = self._exchange("GET", f"/pulls?state=open&page={page}&limit={PAGE}")
             if not batch:
                 return
             yield from batch
-            if len(batch) < PAGE:
+            seen += len(batch)
+            total = headers.get("X-Total-Count", "")
+            if total.isdigit() and seen >= int(total):
                 return
 
     def pull_for(self, head: str) -> dict[str, Any] | None:
