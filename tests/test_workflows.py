@@ -1,4 +1,12 @@
-"""The GitHub workflows: every file parses, passes actionlint and zizmor, and pins its actions."""
+"""The GitHub and Forgejo workflows: every file parses, passes actionlint and zizmor, and pins its actions.
+
+actionlint and zizmor know GitHub's syntax. Forgejo's differs in one thing these files use: an
+action is named by its full URL (`https://data.forgejo.org/actions/checkout@<sha>`), which
+actionlint refuses. So a Forgejo file is checked here in Python for that (a full https URL on a
+Forgejo host, pinned to a commit) and then linted as a copy with the host removed; everything
+else (expressions, contexts, `needs`, shell scripts through shellcheck where installed, event
+text in scripts) is linted as it is.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +22,12 @@ import yaml
 from conftest import REPO
 
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.y*ml"))
+FORGEJO_WORKFLOWS = sorted((REPO / ".forgejo" / "workflows").glob("*.y*ml"))
+ALL_WORKFLOWS = WORKFLOWS + FORGEJO_WORKFLOWS
 PINNED = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")
+# A bare `owner/repo@sha` on Forgejo is fetched from the instance's DEFAULT_ACTIONS_URL, which
+# its administrator may change: the Forgejo files name the host.
+FORGEJO_USES = re.compile(r"^https://(?:data|code)\.forgejo\.org/(?P<action>[\w.-]+/[\w./-]+@[0-9a-f]{40})$")
 # zizmor's audits for what the issue asks CI to refuse: event text spliced into a script, and actions
 # not pinned to a commit. Its other findings (e.g. proposals.yml's deliberate pull_request_target) are
 # design choices reviewed in their own workflow's tests, not lint failures.
@@ -35,6 +48,32 @@ jobs:
           persist-credentials: false
       - run: echo "Thanks for ${{ github.event.issue.title }}"
 """
+
+
+def _forgejo(path: Path) -> bool:
+    return path.parent.name == "workflows" and path.parent.parent.name == ".forgejo"
+
+
+def _id(path: Path) -> str:
+    return f"{path.parent.parent.name}/{path.name}"
+
+
+def lintable(path: Path, folder: Path) -> Path:
+    """The workflow as actionlint reads it: a Forgejo file's action URLs checked, then as `owner/repo@sha`."""
+    if not _forgejo(path):
+        return path
+
+    def bare(match: re.Match[str]) -> str:
+        uses = FORGEJO_USES.match(match.group(2))
+        where = f"{_id(path)}: {match.group(2)!r}"
+        assert uses, f"{where} is not a full https URL of a Forgejo action at a commit"
+        return match.group(1) + uses.group("action")
+
+    text = re.sub(r"^(\s*-?\s*uses:\s*)(\S+)", bare, path.read_text(encoding="utf-8"), flags=re.M)
+    copy = folder / "linted" / ".forgejo" / "workflows" / path.name
+    copy.parent.mkdir(parents=True, exist_ok=True)
+    copy.write_text(text, encoding="utf-8")
+    return copy
 
 
 def _load(path) -> dict:
@@ -76,9 +115,9 @@ def lint_workflows(paths: list[Path]) -> list[str]:
     return problems
 
 
-def test_workflows_have_no_script_injection_or_unpinned_action():
-    assert WORKFLOWS
-    assert lint_workflows(WORKFLOWS) == []
+def test_workflows_have_no_script_injection_or_unpinned_action(tmp_path):
+    assert WORKFLOWS and FORGEJO_WORKFLOWS
+    assert lint_workflows([lintable(path, tmp_path) for path in ALL_WORKFLOWS]) == []
 
 
 def test_workflow_lint_refuses_script_injection_and_unpinned_actions(tmp_path):
@@ -90,25 +129,30 @@ def test_workflow_lint_refuses_script_injection_and_unpinned_actions(tmp_path):
     assert "zizmor unpinned-uses: uses: actions/checkout@v4" in problems
 
 
-@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
-def test_workflow_parses_and_passes_actionlint(path):
+@pytest.mark.parametrize("path", ALL_WORKFLOWS, ids=_id)
+def test_workflow_parses_and_passes_actionlint(path, tmp_path):
     data = _load(path)
     assert data["on"] and data["jobs"], f"{path.name} has no triggers or no jobs"
     actionlint = shutil.which("actionlint")
     assert actionlint, "actionlint is missing: pip install -e '.[test]' installs it"
     result = subprocess.run(
-        [actionlint, "-no-color", str(path)], cwd=REPO, capture_output=True, text=True, check=False
+        [actionlint, "-no-color", str(lintable(path, tmp_path))],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", ALL_WORKFLOWS, ids=_id)
 def test_workflow_pins_every_action_to_a_commit(path):
+    pattern = FORGEJO_USES if _forgejo(path) else PINNED
     for name, job in _load(path)["jobs"].items():
         for step in job.get("steps", []):
             uses = step.get("uses")
             if uses and not uses.startswith("./"):
-                assert PINNED.match(uses), f"{path.name}: job {name} uses {uses!r}, not a full commit SHA"
+                assert pattern.match(uses), f"{_id(path)}: job {name} uses {uses!r}, not pinned as it must be"
 
 
 def test_publish_workflow_deploys_main_only_with_least_privilege():
@@ -156,7 +200,7 @@ def _secret_env(step: dict, name: str) -> bool:
     return f"secrets.{name}" in str((step.get("env") or {}).get(name, ""))
 
 
-@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", ALL_WORKFLOWS, ids=_id)
 def test_every_rayzani_step_gets_the_portals_secrets(path):
     """A portal that removed the demo secrets (as the README says) still validates in CI."""
     for job, _, step in _steps(path):
@@ -176,7 +220,7 @@ def test_proposals_have_their_own_concurrency_group_per_pull_request():
     assert proposals["cancel-in-progress"] is False
 
 
-@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", ALL_WORKFLOWS, ids=_id)
 def test_jobs_holding_secrets_install_only_packages_pinned_by_hash(path):
     for name, job in _load(path)["jobs"].items():
         text = yaml.safe_dump(job)
@@ -257,3 +301,120 @@ def test_publish_keeps_the_build_cache_for_main_and_no_pull_request_can_write_wh
             assert not any(written.startswith(prefix) for prefix in main_reads), (ref, written)
     main_writes = _filled(save["with"]["key"], "refs/heads/main")
     assert any(main_writes.startswith(prefix) for prefix in main_reads[1:]), "main restores what it saved"
+
+
+# The Forgejo workflows (.forgejo/workflows/): the same rules as GitHub's, and the self-hosted path's own.
+FORGEJO = REPO / ".forgejo" / "workflows"
+RUNS_ON = "${{ vars.RAYZANI_RUNNER || 'docker' }}"
+EXPRESSION = re.compile(r"\$\{\{")
+BAD_FORGEJO_WORKFLOW = BAD_WORKFLOW.replace(
+    "uses: actions/checkout@v4", "uses: https://data.forgejo.org/actions/checkout@v4"
+)
+
+
+def test_forgejo_lint_refuses_unpinned_actions_and_event_text_in_scripts(tmp_path):
+    bad = tmp_path / ".forgejo" / "workflows" / "greet.yml"
+    bad.parent.mkdir(parents=True)
+    bad.write_text(BAD_FORGEJO_WORKFLOW, encoding="utf-8")
+    with pytest.raises(AssertionError, match="not a full https URL of a Forgejo action at a commit"):
+        lintable(bad, tmp_path)
+    bad.write_text(BAD_FORGEJO_WORKFLOW.replace("@v4", "@" + "0" * 40), encoding="utf-8")
+    problems = "\n".join(lint_workflows([lintable(bad, tmp_path)]))
+    assert "zizmor template-injection" in problems and "github.event.issue.title" in problems
+    bare = BAD_WORKFLOW.replace("@v4", "@" + "0" * 40)  # owner/repo@sha: the instance picks the host
+    bad.write_text(bare, encoding="utf-8")
+    with pytest.raises(AssertionError):
+        lintable(bad, tmp_path)
+
+
+def test_there_is_a_forgejo_workflow_for_each_github_one_with_the_same_triggers():
+    assert [p.name for p in FORGEJO_WORKFLOWS] == [p.name for p in WORKFLOWS]
+    for github, forgejo in zip(WORKFLOWS, FORGEJO_WORKFLOWS, strict=True):
+        ours, theirs = _load(forgejo), _load(github)
+        assert ours["on"] == theirs["on"], forgejo.name
+        assert ours["permissions"] == theirs["permissions"], forgejo.name
+        assert ours["concurrency"]["group"].split("-")[0] == theirs["concurrency"]["group"].split("-")[0]
+
+
+@pytest.mark.parametrize("path", FORGEJO_WORKFLOWS, ids=_id)
+def test_forgejo_jobs_run_on_the_one_label_the_agency_sets(path):
+    for name, job in _load(path)["jobs"].items():
+        assert job["runs-on"] == RUNS_ON, f"{path.name} {name}: set the label once, in vars.RAYZANI_RUNNER"
+
+
+@pytest.mark.parametrize("path", FORGEJO_WORKFLOWS, ids=_id)
+def test_forgejo_scripts_hold_no_expression_and_no_download_from_github(path):
+    """Values reach a script through env: only, so no event text can become shell code; and a
+    self-hosted portal depends on nothing GitHub serves (no setup-python, whose builds it hosts)."""
+    for job, _, step in _steps(path):
+        assert not EXPRESSION.search(step.get("run", "")), f"{path.name} {job}: {step.get('name')}"
+        assert "setup-python" not in str(step.get("uses", "")), f"{path.name} {job}"
+    assert "github.com" not in path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("path", FORGEJO_WORKFLOWS, ids=_id)
+def test_forgejo_writes_to_the_forge_use_the_bots_token(path):
+    """A pull request the automatic token opens starts no workflow: pushes, replies and pull
+    requests go through RAYZANI_FORGE_TOKEN, handed to the steps that write and to no other."""
+    for job, _, step in _steps(path):
+        run, env = step.get("run", ""), step.get("env") or {}
+        writes = ("rayzani intake forgejo", "forge_pulls", "records_branch", "git push", "git fetch")
+        if any(needle in run for needle in writes):
+            assert env.get("FORGEJO_TOKEN") == "${{ secrets.RAYZANI_FORGE_TOKEN }}", f"{path.name} {job}"
+        elif "FORGEJO_TOKEN" in env:
+            pytest.fail(f"{path.name} {job}: {step.get('name')} holds the bot's token without writing")
+
+
+def test_forgejo_publish_deploys_main_only_over_ssh_with_the_host_key_pinned():
+    data = _load(FORGEJO / "publish.yml")
+    steps = data["jobs"]["build"]["steps"]
+    deploy = next(step for step in steps if "rsync --" in step.get("run", ""))
+    condition = deploy["if"].replace(" ", "")
+    assert condition == "github.event_name!='pull_request'&&github.ref=='refs/heads/main'"
+    assert steps.index(deploy) == len(steps) - 1, "published only after the build succeeded"
+    run = deploy["run"]
+    assert "StrictHostKeyChecking=yes" in run and "UserKnownHostsFile=$hosts" in run
+    assert "BatchMode=yes" in run and "IdentitiesOnly=yes" in run
+    text = (FORGEJO / "publish.yml").read_text(encoding="utf-8")
+    assert "StrictHostKeyChecking=no" not in text and "ssh-keyscan" not in text
+    assert deploy["env"]["KNOWN_HOSTS"] == "${{ secrets.RAYZANI_DEPLOY_KNOWN_HOSTS }}"
+    assert deploy["env"]["DEPLOY_KEY"] == "${{ secrets.RAYZANI_DEPLOY_KEY }}"
+    # The deploy key is in that step alone; the private key is never given to a pull request build.
+    for step in steps:
+        if step is not deploy:
+            assert "RAYZANI_DEPLOY_KEY" not in str(step), step.get("name")
+    build = next(step for step in steps if "rayzani build" in step.get("run", ""))
+    given = build["env"]["RAYZANI_PRIVATE_KEY"]
+    assert "github.event_name != 'pull_request' && secrets.RAYZANI_PRIVATE_KEY" in given
+
+
+def test_forgejo_intake_records_issue_forms_and_the_receiver_then_pushes_with_a_lease():
+    jobs = _load(FORGEJO / "intake.yml")["jobs"]
+    runs = [step.get("run", "") for step in jobs["record"]["steps"]]
+    needles = (
+        "records_branch prepare",
+        "rayzani intake forgejo --repo",
+        "rayzani intake receiver --db",
+        "records_branch publish",
+        "forge_pulls open",
+    )
+    order = [next(i for i, run in enumerate(runs) if needle in run) for needle in needles]
+    assert order == sorted(order), "prepare, intake, receiver drain, publish, then the pull request"
+    assert not any("git push" in run for run in runs), "the branch is pushed only with the lease"
+    assert "--notify" not in " ".join(runs)
+    notify = " ".join(step.get("run", "") for step in jobs["notify"]["steps"])
+    assert "rayzani intake forgejo" in notify and "--notify" in notify
+    assert jobs["notify"]["permissions"] == {"contents": "read", "issues": "write"}
+    checkout = next(s for s in jobs["record"]["steps"] if "actions/checkout@" in str(s.get("uses", "")))
+    assert checkout["with"]["fetch-depth"] == 0
+
+
+def test_forgejo_proposals_run_the_same_intake_as_github():
+    def command(path: Path) -> str:
+        return next(run for _, _, step in _steps(path) if "rayzani intake" in (run := step.get("run", "")))
+
+    assert command(FORGEJO / "proposals.yml") == command(REPO / ".github" / "workflows" / "proposals.yml")
+    intake = _load(FORGEJO / "intake.yml")["concurrency"]
+    proposals = _load(FORGEJO / "proposals.yml")["concurrency"]
+    assert proposals["group"] != intake["group"] and proposals["cancel-in-progress"] is False
+    assert "github.event.pull_request.number" in proposals["group"]
