@@ -8,6 +8,8 @@ from typing import Any
 
 import yaml
 
+from rayzani.load.fields import TRUST_SETTINGS
+from rayzani.load.schema import check_mapping
 from rayzani.load.yaml_io import read_config_yaml, yaml_problem
 from rayzani.problems import Problem
 from rayzani.settings import DEFAULT_LEVELS, DEFAULT_POINTS, Settings
@@ -70,6 +72,7 @@ def load_settings(config_path: Path) -> tuple[Settings, list[Problem]]:
                     )
                 )
                 values.pop(key, None)
+    problems += _check_trust_settings(config_path, values)
     settings = Settings(**values)
     if settings.min_comment_days < 30:
         problems.append(
@@ -90,3 +93,25 @@ def load_settings(config_path: Path) -> tuple[Settings, list[Problem]]:
             )
         )
     return settings, problems
+
+
+def _check_trust_settings(config_path: Path, values: dict[str, Any]) -> list[Problem]:
+    """The footer's and trust pages' settings against their field tables; a wrong one is dropped,
+    so that the pages say it is not set rather than print half of it."""
+    problems: list[Problem] = []
+    for key, spec in TRUST_SETTINGS.items():
+        if key not in values or not values[key]:
+            continue
+        if isinstance(spec, dict):
+            found = check_mapping(values[key], spec, config_path, f"extra.rayzani.{key}.")
+        else:
+            wrong = spec(values[key])
+            found = (
+                [Problem(config_path, f"extra.rayzani.{key}", wrong, "write `fa:` and `en:` texts")]
+                if wrong
+                else []
+            )
+        if found:
+            problems += found
+            values.pop(key)
+    return problems
