@@ -8,17 +8,21 @@ copy *.py files from a theme folder into the site.
 from rayzani.build.theme import (
     on_config,
     on_page_content,
+    on_page_context,
     on_post_build,
     on_post_page,
     on_post_template,
     on_pre_template,
+    on_template_context,
 )
 
 __all__ = [
     "on_config",
     "on_page_content",
+    "on_page_context",
     "on_post_build",
     "on_post_page",
     "on_post_template",
     "on_pre_template",
+    "on_template_context",
 ]

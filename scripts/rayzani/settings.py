@@ -67,3 +67,16 @@ class Settings:
     # The issuer's logo on certificates and their PDFs: a file under overrides/assets/, given as
     # its path in the site (assets/images/logo.svg); empty shows none.
     certificate_logo: str = ""
+    # The trust pages and the footer (privacy notice, accessibility statement, open data). Each is
+    # checked against its field table in `load.fields` (TRUST_SETTINGS); an empty one is shown as
+    # "not set" on the site rather than invented.
+    # The agency that runs the portal: `{fa: name, en: name}`.
+    agency: dict = field(default_factory=dict)
+    # How to reach it: `{email, phone, address: {fa, en}}` (the address takes letters by post).
+    contact: dict = field(default_factory=dict)
+    # How long personal data is kept, as the agency words its policy: `{fa, en}`.
+    retention: dict = field(default_factory=dict)
+    # The accessibility statement: `{reviewed: date, known_issues: [{fa, en}, ...]}`.
+    accessibility: dict = field(default_factory=dict)
+    # The open data's licence, as a Frictionless `licenses` entry: `{name, title, path}`.
+    data_licence: dict = field(default_factory=dict)

@@ -48,6 +48,10 @@ PATTERNS: dict[str, str] = {
     "profile": "participants/{slug}/",
     "certificate": "certificates/{code}/",
     "verify": "certificates/verify/",
+    # The trust pages every footer links.
+    "privacy": "privacy/",
+    "accessibility": "accessibility/",
+    "open_data": "open-data/",
     # The id of a comment's card on every page that shows it.
     "comment_anchor": "c-{id}",
     # Files at the site root.
@@ -155,6 +159,23 @@ def certificate_key(code: str) -> str:
 
 def verify_key() -> str:
     return fill("verify")
+
+
+def privacy_key() -> str:
+    return fill("privacy")
+
+
+def accessibility_key() -> str:
+    return fill("accessibility")
+
+
+def open_data_key() -> str:
+    return fill("open_data")
+
+
+def language_key(lang: str, key: str) -> str:
+    """A page key as a path from the site root: English pages live under `en/`."""
+    return ("en/" if lang == "en" else "") + key
 
 
 def comment_anchor(record_id: str) -> str:

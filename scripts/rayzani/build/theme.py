@@ -27,6 +27,10 @@ What the YAML configuration cannot say without Python tags:
   escaping (their templates do not autoescape). They are escaped here, once, as Markup: a
   participant's name in a title stays text everywhere, and `| e` leaves it as it is.
 
+- The footer: every page's (and the 404 page's) footer is Rayzani's (`site.pages.trust.footer_html`),
+  in the page's language, with links relative to the page (root-relative on the 404 page, which
+  is served at any depth); `overrides/partials/footer.html` prints it.
+
 - Framed pages (`rayzani.build.framing`): after each language is built, the discussion pages that
   Rayzani rendered itself are set into the frame MkDocs built for them.
 """
@@ -48,6 +52,9 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 from rayzani.build.framing import framed_dir, list_in_sitemap, stamp_framed_pages
+from rayzani.load.config import load_settings
+from rayzani.settings import Settings
+from rayzani.site.pages.trust import footer_html
 
 SEARCH_WORKER = "assets/javascripts/workers/rayzani-search.js"
 PERMALINK_TITLES = {"fa": "پیوند ثابت به این بخش", "en": "Permanent link"}
@@ -72,7 +79,32 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     worker = Path(config.theme.custom_dir or ".") / SEARCH_WORKER
     if worker.is_file():
         config.extra["rayzani_search_version"] = hashlib.sha256(worker.read_bytes()).hexdigest()[:12]
+    # The settings as validated (the build has refused a portal whose settings fail), for the footer.
+    config.extra["rayzani_settings"] = load_settings(Path(config.config_file_path))[0]
     return config
+
+
+def _language(config: MkDocsConfig) -> str:
+    plugin = _i18n(config)
+    lang = plugin.current_language if plugin is not None else config.theme.get("language")
+    return "en" if str(lang or "fa").startswith("en") else "fa"
+
+
+def _footer(config: MkDocsConfig, from_url: str | None) -> Markup:
+    """The footer in the build's language; links relative to `from_url`, else root-relative."""
+    settings = config.extra.get("rayzani_settings") or Settings()
+    return footer_html(settings, _language(config), from_url, config.site_url or "")
+
+
+def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: Any) -> dict:
+    context["rayzani_footer"] = _footer(config, page.url)
+    return context
+
+
+def on_template_context(context: dict, template_name: str, config: MkDocsConfig) -> dict:
+    if template_name.endswith(".html"):  # the 404 page: served at any depth
+        context["rayzani_footer"] = _footer(config, None)
+    return context
 
 
 def _i18n(config: MkDocsConfig) -> Any:

@@ -8,6 +8,8 @@ from typing import Any
 
 import yaml
 
+from rayzani.load.fields import TRUST_SETTINGS
+from rayzani.load.schema import check_mapping
 from rayzani.load.yaml_io import read_config_yaml, yaml_problem
 from rayzani.problems import Problem
 from rayzani.settings import CMS_BACKENDS, DEFAULT_LEVELS, DEFAULT_POINTS, Settings
@@ -71,6 +73,7 @@ def load_settings(config_path: Path) -> tuple[Settings, list[Problem]]:
                 )
                 values.pop(key, None)
     problems += _certificate_issuer_problems(config_path, values)
+    problems += _check_trust_settings(config_path, values)
     settings = Settings(**values)
     if settings.min_comment_days < 30:
         problems.append(
@@ -145,4 +148,26 @@ def _certificate_issuer_problems(config_path: Path, values: dict[str, Any]) -> l
             )
         )
         values.pop("certificate_logo", None)
+    return problems
+
+
+def _check_trust_settings(config_path: Path, values: dict[str, Any]) -> list[Problem]:
+    """The footer's and trust pages' settings against their field tables; a wrong one is dropped,
+    so that the pages say it is not set rather than print half of it."""
+    problems: list[Problem] = []
+    for key, spec in TRUST_SETTINGS.items():
+        if key not in values or not values[key]:
+            continue
+        if isinstance(spec, dict):
+            found = check_mapping(values[key], spec, config_path, f"extra.rayzani.{key}.")
+        else:
+            wrong = spec(values[key])
+            found = (
+                [Problem(config_path, f"extra.rayzani.{key}", wrong, "write `fa:` and `en:` texts")]
+                if wrong
+                else []
+            )
+        if found:
+            problems += found
+            values.pop(key)
     return problems

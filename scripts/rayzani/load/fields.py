@@ -242,3 +242,63 @@ VOTE_FIELDS = {
     ),
 }
 
+
+
+def _both_languages(value: Any) -> str | None:
+    """A `{fa, en}` text that each language's pages print: both are required."""
+    if not isinstance(value, dict) or set(value) != {"fa", "en"}:
+        return "must be a mapping with exactly `fa:` and `en:`"
+    return s.text(value["fa"]) or s.text(value["en"])
+
+
+def _email(value: Any) -> str | None:
+    if s.text(value) or not re.fullmatch(r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+", value):
+        return "must be one email address like consult@example.gov.ir"
+    return None
+
+
+def _phone(value: Any) -> str | None:
+    if s.text(value) or not re.fullmatch(r"\+?[0-9][0-9 ()-]{4,24}", value):
+        return "must be a phone number in ASCII digits like +98 21 1234 5678"
+    return None
+
+
+def _web_address(value: Any) -> str | None:
+    if s.text(value) or not re.fullmatch(r"https?://[^\s<>\"]+", value):
+        return "must be a web address starting with https://"
+    return None
+
+
+def _licence_id(value: Any) -> str | None:
+    if s.text(value) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9.+-]{0,63}", value):
+        return "must be a licence id like CC-BY-4.0 (letters, digits, dots, hyphens)"
+    return None
+
+
+# The settings behind the footer and the trust pages (`extra.rayzani.<setting>` in mkdocs.yml).
+CONTACT_FIELDS = {
+    "email": F(_email, "the agency's email address for the consultation, like consult@example.gov.ir"),
+    "phone": F(_phone, "a phone number like +98 21 1234 5678", required=False),
+    "address": F(_both_languages, "the postal address for letters, as `{fa: ..., en: ...}`", required=False),
+}
+ACCESSIBILITY_FIELDS = {
+    "reviewed": F(s.date, "the date the statement was last reviewed, like 2026-11-01"),
+    "known_issues": F(
+        s.list_of(_both_languages, allow_empty=True),
+        "a list of `{fa: ..., en: ...}`, one for each known problem ([] when none is known)",
+        required=False,
+    ),
+}
+LICENCE_FIELDS = {
+    "name": F(_licence_id, "the licence's id, like CC-BY-4.0"),
+    "title": F(s.text, "the licence's name, like Creative Commons Attribution 4.0 International"),
+    "path": F(_web_address, "the licence's web address, like https://creativecommons.org/licenses/by/4.0/"),
+}
+# Setting name: a field table (a mapping of fields), or a check of the whole value.
+TRUST_SETTINGS: dict[str, dict[str, s.Field] | s.Check] = {
+    "agency": _both_languages,
+    "contact": CONTACT_FIELDS,
+    "retention": _both_languages,
+    "accessibility": ACCESSIBILITY_FIELDS,
+    "data_licence": LICENCE_FIELDS,
+}

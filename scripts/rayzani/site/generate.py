@@ -16,17 +16,17 @@ from rayzani.model import LANGS, Portal
 from rayzani.render.framed import Framed
 from rayzani.settings import Settings
 from rayzani.site.context import Site
-from rayzani.site.files.feeds import feed_files
-from rayzani.site.files.open_data import open_data_files
 from rayzani.site.pages.calls import call_pages
 from rayzani.site.pages.drafts import draft_pages
 from rayzani.site.pages.home import home_pages
 from rayzani.site.pages.incentives import certificate_pdf_files, incentive_pages
 from rayzani.site.pages.intake import comment_form_pages
+from rayzani.site.pages.open_data import open_data_pages, published_data_files
 from rayzani.site.pages.panels import panel_pages
 from rayzani.site.pages.polls import poll_pages
-from rayzani.site.pages.reports import report_pages, report_pdf_files
+from rayzani.site.pages.reports import report_pages
 from rayzani.site.pages.statistics import statistics_pages
+from rayzani.site.pages.trust import trust_pages
 from rayzani.site.pages.versions import version_pages
 
 # A page is Markdown for MkDocs, or Framed: HTML Rayzani rendered itself (see rayzani.render.framed).
@@ -44,12 +44,13 @@ PAGE_SOURCES: list[PageSource] = [
     panel_pages,
     incentive_pages,
     poll_pages,
+    trust_pages,
+    open_data_pages,
 ]
 
 FILE_SOURCES: list[FileSource] = [
-    open_data_files,
-    report_pdf_files,
-    feed_files,
+    # The open data, feeds and report PDFs, made once: the open-data page measures these bytes.
+    published_data_files,
     certificate_pdf_files,
 ]
 

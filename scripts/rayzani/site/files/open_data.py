@@ -310,6 +310,9 @@ def open_data_files(site: Site) -> Iterator[tuple[str, bytes]]:
         "name": "rayzani-consultations",
         "title": "Public consultations: comments, decisions and participation statistics",
         "created": site.today.isoformat(),
+        # The agency's licence (`data_licence`), as the Data Package spec's `licenses` entry:
+        # `name` (an Open Definition / SPDX id), `path` (its web address) and `title`.
+        **({"licenses": [dict(site.settings.data_licence)]} if site.settings.data_licence else {}),
         "resources": resources,
     }
     yield urls.datapackage(), json.dumps(package, ensure_ascii=False, indent=1).encode("utf-8")

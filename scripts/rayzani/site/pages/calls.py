@@ -10,6 +10,7 @@ from rayzani.model import Call
 from rayzani.render.environment import render, translate
 from rayzani.site.context import Site
 from rayzani.site.pages.intake import idea_links
+from rayzani.site.pages.open_data import data_links
 from rayzani.site.pages.panels import idea_tables
 from rayzani.site.pages.polls import call_tally, vote_ways
 from rayzani.site.share import share_links
@@ -73,6 +74,7 @@ def call_page(site: Site, call: Call, lang: str) -> str:
         poll_link=urls.link(key, urls.poll_key(call.slug)) if call.poll else None,
         poll_counted=call_tally(site, call).counted if call.poll else 0,
         vote_ways=vote_ways(site, call, key, lang),
+        data=data_links(site, call, key, lang),
     )
 
 

@@ -17,6 +17,7 @@ from rayzani.render.environment import render, translate
 from rayzani.render.framed import Framed
 from rayzani.site.context import Site
 from rayzani.site.pages.intake import comment_links
+from rayzani.site.pages.open_data import data_links
 from rayzani.site.share import share_links
 from rayzani.site.views import (
     CommentView,
@@ -107,6 +108,7 @@ def draft_page(site: Site, draft: Draft, lang: str) -> str:
         report=urls.link(key, report) if report else None,
         removed=removed,
         comment_links=comment_links(site, draft, key, lang),
+        data=data_links(site, draft, key, lang),
         share_links=share_links(
             site.url(key, lang), lang, messages.text("share_text_call", lang, title=text.title)
         ),
