@@ -18,6 +18,7 @@ from rayzani.settings import Settings
 from rayzani.site.context import Site
 from rayzani.site.files.feeds import feed_files
 from rayzani.site.files.open_data import open_data_files
+from rayzani.site.files.search_references import search_reference_files
 from rayzani.site.pages.calls import call_pages
 from rayzani.site.pages.drafts import draft_pages
 from rayzani.site.pages.home import home_pages
@@ -51,6 +52,7 @@ FILE_SOURCES: list[FileSource] = [
     report_pdf_files,
     feed_files,
     certificate_pdf_files,
+    search_reference_files,
 ]
 
 
