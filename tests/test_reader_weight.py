@@ -354,7 +354,9 @@ def test_search_box_finds_a_comment_by_its_reference(visit, example_site, lang, 
     from playwright.sync_api import expect
 
     references = card_references(example_site, lang)
-    card_id, printed, folder = references[len(references) // 2]
+    # The first card of a discussion page (Material files an entry under its page's entry,
+    # which the build adds for pages search does not index), or one in the middle.
+    card_id, printed, folder = references[0 if digits == "persian" else len(references) // 2]
     typed = printed.translate(PERSIAN_DIGITS if digits == "persian" else ASCII_DIGITS)
     v = visit(viewport)
     v.open(prefix(lang))

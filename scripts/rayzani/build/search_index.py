@@ -55,9 +55,25 @@ def split_index(site_dir: Path, prefixes: dict[str, str], default: str) -> None:
     for doc in merged.get("docs", []):
         docs.setdefault(language_of(str(doc.get("location", "")), prefixes, default), []).append(doc)
     for lang, entries in docs.items():
-        index = {"config": merged.get("config", {}), "docs": entries + references.get(lang, [])}
+        index = {"config": merged.get("config", {}), "docs": with_pages(entries, references.get(lang, []))}
         write_json(site_dir / language_index(lang), index)
     write_json(merged_path, {"config": merged.get("config", {}), "docs": []})
+
+
+def with_pages(docs: list[dict[str, Any]], references: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The pages' documents, then each comment's entry, after an entry for its page when search
+    does not index that page (a discussion page). Material files a document whose location has a
+    "#" under the document of its page, which must come first; one that finds no page is filed as
+    the page itself, under the wrong address, and is never found."""
+    known = {str(doc.get("location", "")) for doc in docs}
+    out = list(docs)
+    for entry in references:
+        page = str(entry["location"]).split("#")[0]
+        if page not in known:
+            out.append({"location": page, "title": entry.get("page_title", ""), "text": ""})
+            known.add(page)
+        out.append({key: entry[key] for key in ("location", "title", "text")})
+    return out
 
 
 def write_json(path: Path, data: object) -> None:
