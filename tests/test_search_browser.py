@@ -107,6 +107,8 @@ def open_with_search_ready(context, url: str):  # type: ignore[no-untyped-def]
     page = context.new_page()
     response = page.goto(url, wait_until="load")
     assert response is not None and response.ok, url
+    # The index is fetched and built only once the reader opens search (focuses the box).
+    page.locator("input[data-md-component=search-query]").click()
     wait_for(page, "() => window.__rayzaniSearch.ready", None, READY_MS, "the search index was not built")
     workers = page.evaluate("window.__rayzaniSearch.workers")
     assert len(workers) == 1 and "/rayzani-search.js?worker=search." in workers[0], workers

@@ -122,11 +122,12 @@ def test_comment_on_a_removed_article_still_resolves_to_its_text(example_site):
     assert "Article 5" in removed
 
 
-def test_comment_on_a_renumbered_article_is_named_as_in_its_version(example_site):
+def test_comment_on_a_renumbered_article_is_named_as_now_and_as_in_its_version(example_site):
     html = page(example_site, f"en/{DRAFT}/comments/art-6")
     start = html.index('id="c-demo-014"')
     card = _plain(html[start : html.index("</article>", start)])
-    assert "On Article 6, clause 1" in card, "named as in version 1, where it was Article 6"
+    assert "On Article 5, clause 1" in card, "named as the reader sees it now, under Article 5"
+    assert "on version 1, where it was Article 6, clause 1" in card, "and as in version 1"
 
 
 VERSION_1 = """\

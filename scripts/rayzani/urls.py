@@ -62,6 +62,8 @@ PATTERNS: dict[str, str] = {
     "datapackage": "data/datapackage.json",
     "feed": "feeds/{lang}/{feed}.{kind}.xml",
     "calls_json": "calls.json",
+    # What the search index gets of each comment (its reference, where it is), per language.
+    "search_references": "search/references.json",
 }
 
 
@@ -246,3 +248,12 @@ def absolute(site_url: str, key: str, lang: str, fragment: str = "") -> str:
 def absolute_file(site_url: str, path: str) -> str:
     """Address of a data file under `site_url` (data files are not per language)."""
     return _base(site_url) + path
+
+
+def search_references() -> str:
+    return fill("search_references")
+
+
+def site_path(key: str, lang: str, fragment: str = "") -> str:
+    """A page's path under the site root, as the search index names it ("en/drafts/x/#c-1")."""
+    return absolute("", key, lang, fragment).lstrip("/")

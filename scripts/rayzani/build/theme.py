@@ -13,7 +13,9 @@ What the YAML configuration cannot say without Python tags:
 - Search text: Material's indexer joins the text of adjacent elements, so raw HTML written
   on one line (`<td>a</td><td>b</td>`, `<dt>a</dt><dd>b</dd>`) would be indexed as one word
   "ab". A newline is put between a closing block tag and the next tag before indexing.
-- A version for the search worker's URL (a hash of its text), so that browsers fetch it
+- Language links: the head's `<link rel="alternate" hreflang>` are left out (`drop_language_links`).
+- The search: the name of the page's language's index (`rayzani.build.search_index`) for the
+  worker, and a version for the search worker's URL (a hash of its text), so that browsers fetch it
   again after it changes although its file name stays the same.
 - 404.html: mkdocs-static-i18n renders it once per language into the same file, the last
   (English) one winning, and with the language links of whatever page came last. The
@@ -52,6 +54,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 from rayzani.build.framing import framed_dir, list_in_sitemap, stamp_framed_pages
+from rayzani.build.search_index import language_index
 from rayzani.load.config import load_settings
 from rayzani.settings import Settings
 from rayzani.site.pages.trust import footer_html
@@ -64,6 +67,8 @@ _BLOCK_BOUNDARY = re.compile(
     r"(</(?:td|th|tr|dt|dd|li|p|div|h[1-6]|section|article|header|footer|table|thead|tbody|ul|ol|dl|blockquote)>)(?=<)",
     re.IGNORECASE,
 )
+# Material's <link rel="alternate" hreflang> for each language version (see drop_language_links).
+_LANGUAGE_LINK = re.compile(r'[ \t]*<link rel="alternate" href="[^"]*" hreflang="[^"]*">\n?')
 _LANG = re.compile(r"\slang=\"[^\"]*\"")
 _BODY_DIR = re.compile(r"<body\b[^>]*?\sdir=\"(rtl|ltr)\"", re.IGNORECASE)
 # Front-matter fields that hold text the theme prints as HTML.
@@ -81,6 +86,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         config.extra["rayzani_search_version"] = hashlib.sha256(worker.read_bytes()).hexdigest()[:12]
     # The settings as validated (the build has refused a portal whose settings fail), for the footer.
     config.extra["rayzani_settings"] = load_settings(Path(config.config_file_path))[0]
+    config.extra["rayzani_search_index"] = language_index(language)
     return config
 
 
@@ -131,6 +137,17 @@ def add_html_dir(html: str) -> str:
     return f"{html[:start]}<html{attributes}>{html[end:]}"
 
 
+def drop_language_links(html: str) -> str:
+    """Leave out the head's links to the page's language versions. Material's language
+    integration fetches "sitemap.xml" next to each (one 404 per language on every page view),
+    to map the page to its translation, which the language selector's links already are; search
+    engines find every page's alternates in the sitemap (hreflang), where they are absolute."""
+    head_end = html.find("</head>")
+    if head_end < 0:
+        return html
+    return _LANGUAGE_LINK.sub("", html[:head_end]) + html[head_end:]
+
+
 def escape_text_fields(page: Page) -> None:
     """Turn the page's title and description (plain text) into escaped HTML, exactly once."""
     title = page.meta.get("title", page.title)
@@ -149,7 +166,7 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
-    return add_html_dir(output)
+    return drop_language_links(add_html_dir(output))
 
 
 def on_pre_template(template: Template, template_name: str, config: MkDocsConfig) -> Template:
@@ -163,7 +180,7 @@ def on_pre_template(template: Template, template_name: str, config: MkDocsConfig
 def on_post_template(output_content: str, template_name: str, config: MkDocsConfig) -> str:
     if not template_name.endswith(".html"):
         return output_content
-    output_content = add_html_dir(output_content)
+    output_content = drop_language_links(add_html_dir(output_content))
     plugin = _i18n(config)
     later_language = plugin is not None and plugin.current_language != plugin.default_language
     if template_name == "404.html" and later_language:

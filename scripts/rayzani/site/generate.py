@@ -16,6 +16,7 @@ from rayzani.model import LANGS, Portal
 from rayzani.render.framed import Framed
 from rayzani.settings import Settings
 from rayzani.site.context import Site
+from rayzani.site.files.search_references import search_reference_files
 from rayzani.site.pages.calls import call_pages
 from rayzani.site.pages.drafts import draft_pages
 from rayzani.site.pages.home import home_pages
@@ -52,6 +53,7 @@ FILE_SOURCES: list[FileSource] = [
     # The open data, feeds and report PDFs, made once: the open-data page measures these bytes.
     published_data_files,
     certificate_pdf_files,
+    search_reference_files,
 ]
 
 

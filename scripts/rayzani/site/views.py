@@ -26,6 +26,7 @@ from rayzani.model import (
     Window,
     lifecycle_state,
 )
+from rayzani.model.references import reference_of
 from rayzani.render.environment import translate
 from rayzani.render.sanitize import render_comment
 
@@ -50,6 +51,26 @@ def section_label(draft: Draft | Version, section: str | None, lang: str) -> str
                 sep = "، " if lang == "fa" else ", "
                 return f"{article_label(article)}{sep}{word} {localise_digits(clause.position, lang)}"
     return section
+
+
+def current_section_label(draft: Draft, section: str | None, lang: str) -> str:
+    """How a section is named as the reader sees the draft now: in the current text (an article
+    renumbered since keeps its anchor, so a comment made on "ماده ۶" says "ماده ۵"); an article
+    a later version removed is named with the last version that had it and the one that removed it."""
+    if not section or section in draft.anchors():
+        return section_label(draft, section, lang)
+    history = draft.history()
+    at = next((i for i in range(len(history) - 1, -1, -1) if section in history[i].anchors()), None)
+    if at is None:
+        return section
+    old, removed = history[at], history[min(at + 1, len(history) - 1)]
+    return messages.text(
+        "article_removed_in",
+        lang,
+        article=section_label(old, section, lang),
+        version=localise_digits(old.label, lang),
+        removed=localise_digits(removed.label, lang),
+    )
 
 
 @dataclass
@@ -104,9 +125,11 @@ class CommentView:
     led_to: list[tuple[str, str]] = field(default_factory=list)
     # The text the comment was made on: its article in that version's text.
     version_url: str | None = None
+    # How the section was named in the version the comment was made on, when it is named otherwise now.
+    version_section: str | None = None
     withheld: str | None = None  # the reason category; the text, name and affiliation are hidden
     late: bool = False
-    reference: str | None = None  # the web receiver's receipt number, for the participant to find it
+    reference: str | None = None  # the receipt's number, or one made from the id (model.references)
     # The panel that decided, named in the page's language (else decided_by is shown).
     panel: str | None = None
     duplicate_of: str | None = None
@@ -179,7 +202,7 @@ def comment_view(
         led_to=led_to or [],
         withheld=record.withheld_reason,
         late=record.late,
-        reference=record.reference,
+        reference=reference_of(record),
         panel=panel.name.get(lang) if panel else None,
         duplicate_of=decision.duplicate_of,
         duplicate_url="#" + urls.comment_anchor(decision.duplicate_of) if decision.duplicate_of else None,
@@ -201,7 +224,8 @@ def draft_comment_view(
     lang: str,
     panels: Mapping[str, Panel] | None = None,
 ) -> CommentView:
-    """A comment on a draft: its section named as in the version it was made on, and what it led to."""
+    """A comment on a draft: its section named as the reader sees it now, the version it was made
+    on (and how the section was named there, when that differs), and what it led to."""
     version = draft.version_of(record)
     several = len(draft.history()) > 1
     led_to: list[tuple[str, str]] = [
@@ -219,13 +243,16 @@ def draft_comment_view(
     view = comment_view(
         record,
         permalink,
-        section_label(version, record.section, lang),
+        current_section_label(draft, record.section, lang),
         lang,
         version=version.label if several else None,
         led_to=led_to,
         panels=panels,
     )
     if several:
+        then = section_label(version, record.section, lang)
+        if record.section in draft.anchors() and then != view.section:
+            view.version_section = then
         article = version.article_of(record.section)
         view.version_url = urls.link(
             from_key, urls.version_key(draft.slug, version.label), article.anchor if article else ""

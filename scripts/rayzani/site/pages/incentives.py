@@ -28,7 +28,7 @@ from rayzani.render.environment import render, translate
 from rayzani.site.context import Site
 from rayzani.site.files.pdf import font_face_css, html_to_pdf
 from rayzani.site.qr import qr_svg
-from rayzani.site.views import section_label
+from rayzani.site.views import current_section_label
 
 
 def issued_register(root: Path) -> object:
@@ -71,7 +71,7 @@ class Incentives:
             holder = self.site.portal.target(r.target)
             draft = holder if isinstance(holder, Draft) else None
             label = (
-                section_label(draft.version_of(r), r.section, lang) if draft else translate("general", lang)
+                current_section_label(draft, r.section, lang) if draft else translate("general", lang)
             )
             if isinstance(holder, Call) and r.domain:
                 domain = holder.domain(r.domain)

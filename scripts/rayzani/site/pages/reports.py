@@ -26,7 +26,6 @@ from rayzani.analysis.concerns import (
 from rayzani.analysis.discussions import GENERAL, anchor_of
 from rayzani.analysis.stats import PERSONAL_OPEN, consultation_statistics
 from rayzani.i18n import messages
-from rayzani.i18n.text import localise_digits
 from rayzani.model import LANGS, Call, Draft, Localized, Report, Submission, Window
 from rayzani.render.environment import render, translate
 from rayzani.render.sanitize import render_comment
@@ -36,10 +35,9 @@ from rayzani.site.files.pdf import font_face_css, html_to_pdf
 from rayzani.site.share import share_links
 from rayzani.site.views import (
     CommentView,
-    article_label,
     comment_view,
+    current_section_label,
     draft_comment_view,
-    section_label,
 )
 
 ANSWERED_ACCEPTED = ("accepted", "partially-accepted")
@@ -128,22 +126,11 @@ class AnswerSection:
 
 
 def _article_name(draft: Draft, anchor: str, lang: str) -> str:
+    """The article as the reader sees it now: a renumbered one by its number now, a removed one
+    with its version and the one that removed it, so that no two headings read alike."""
     if anchor == GENERAL:
         return translate("general_comments", lang)
-    for fa, article in zip(draft.articles, draft.text(lang).articles, strict=True):
-        if fa.anchor == anchor:
-            return article_label(article)
-    # An article a later version removed is named with its version, so it is not confused
-    # with the article that has its number now.
-    old = next((v for v in reversed(draft.history()) if anchor in v.anchors()), None)
-    if old is None:
-        return anchor
-    return translate(
-        "article_of_version",
-        lang,
-        article=section_label(old, anchor, lang),
-        version=localise_digits(old.label, lang),
-    )
+    return current_section_label(draft, anchor, lang)
 
 
 def report_context(site: Site, subject: Subject, lang: str) -> dict[str, Any]:
