@@ -22,6 +22,7 @@ from rayzani.site.views import (
     CommentView,
     article_label,
     article_markdown,
+    closing_clock,
     draft_comment_view,
     last_version_with,
     record_names,
@@ -39,6 +40,15 @@ class ArticleView:
     comments: list[CommentView]
     discussion: str
     label: str
+
+
+# What a share link says: "take part" only while comments can still come.
+_SHARE_TEXT = {
+    "upcoming": "share_text_call",
+    "open": "share_text_call",
+    "closed": "share_text_closed",
+    "reported": "share_text_report",
+}
 
 
 def draft_page(site: Site, draft: Draft, lang: str) -> str:
@@ -86,6 +96,7 @@ def draft_page(site: Site, draft: Draft, lang: str) -> str:
         if anchor != GENERAL and anchor not in {a.anchor for a in draft.articles}
     ]
     report = site.report_key(draft)
+    state = state_view(draft.window, site.today, lang, draft.report)
     return render(
         "draft.md.j2",
         lang,
@@ -93,7 +104,8 @@ def draft_page(site: Site, draft: Draft, lang: str) -> str:
         text=text,
         articles=articles,
         translated=draft.has_translation(lang) or lang == "fa",
-        state=state_view(draft.window, site.today, lang, draft.report),
+        state=state,
+        closing_clock=closing_clock(lang),
         calls=[
             (c, urls.link(key, urls.call_key(c.slug)), urls.link(key, urls.poll_key(c.slug)))
             for c in site.portal.calls_about(draft.slug)
@@ -108,7 +120,7 @@ def draft_page(site: Site, draft: Draft, lang: str) -> str:
         removed=removed,
         comment_links=comment_links(site, draft, key, lang),
         share_links=share_links(
-            site.url(key, lang), lang, messages.text("share_text_call", lang, title=text.title)
+            site.url(key, lang), lang, messages.text(_SHARE_TEXT[state.state], lang, title=text.title)
         ),
     )
 
