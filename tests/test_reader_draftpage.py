@@ -8,6 +8,7 @@ named after the other language and keeps the reader's place.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 from contextlib import contextmanager
@@ -23,6 +24,7 @@ from test_site import page as built_page
 
 from rayzani.i18n.dates import format_date
 from rayzani.i18n.messages import text
+from rayzani.model import IRAN_TIME
 from rayzani.project import load_project
 
 PHONE = {"width": 360, "height": 740}
@@ -54,10 +56,12 @@ def served(example_site, closed_site):
 
 
 @contextmanager
-def opened(browser, url: str, viewport: dict[str, int]):
+def opened(browser, url: str, viewport: dict[str, int], now: dt.datetime | None = None):
     context = browser.new_context(viewport=viewport)
     answer_site_url_locally(context, url[: url.index("/rayzani/") + len("/rayzani/")])
     page = context.new_page()
+    if now is not None:
+        page.clock.set_fixed_time(now)
     response = page.goto(url, wait_until="load")
     assert response is not None and response.ok, url
     try:
@@ -261,3 +265,20 @@ def test_language_switch_follows_the_article_the_reader_jumped_to(browser, serve
         page.locator(f'#articles-toc a[href="#{anchor}"]').click()
         page.wait_for_function(f"location.hash === '#{anchor}'")
         assert switch.get_attribute("href").endswith(f"#{anchor}")
+
+
+@pytest.mark.parametrize("lang", ["fa", "en"])
+def test_days_and_hours_left_by_the_readers_clock_on_the_build_day(browser, served, example, lang):
+    # Mid-morning in Tehran on the build's day; the page counts to 23:59 on the closing day.
+    now = dt.datetime.combine(today(), dt.time(10, 15), tzinfo=IRAN_TIME)
+    closes = dt.datetime.combine(example.window.closes, dt.time(23, 59), tzinfo=IRAN_TIME)
+    days, rest = divmod(closes - now, dt.timedelta(days=1))
+    expected = text("days_hours_left", lang, d=days, h=rest // dt.timedelta(hours=1))
+    url = served["open"] + PREFIX[lang] + DRAFT
+    with opened(browser, url, PHONE, now=now) as page:
+        assert page.locator("#consultation-state .rz-state__detail").inner_text() == expected
+    # A reader whose clock is on another day than the build's (a preview built for another
+    # date) keeps the build's own count of days.
+    with opened(browser, url, PHONE, now=now + dt.timedelta(days=3)) as page:
+        shown = page.locator("#consultation-state .rz-state__detail").inner_text()
+        assert shown == text("days_left", lang, n=example.window.days_left(today()))

@@ -23,6 +23,7 @@ from rayzani.site.views import (
     article_label,
     article_markdown,
     closing_clock,
+    closing_instant,
     draft_comment_view,
     last_version_with,
     record_names,
@@ -106,6 +107,7 @@ def draft_page(site: Site, draft: Draft, lang: str) -> str:
         translated=draft.has_translation(lang) or lang == "fa",
         state=state,
         closing_clock=closing_clock(lang),
+        countdown={"closes": closing_instant(draft.window).isoformat(), "built": site.today.isoformat()},
         calls=[
             (c, urls.link(key, urls.call_key(c.slug)), urls.link(key, urls.poll_key(c.slug)))
             for c in site.portal.calls_about(draft.slug)
