@@ -15,6 +15,7 @@ from rayzani.i18n import messages
 from rayzani.i18n.dates import format_date
 from rayzani.i18n.text import localise_digits
 from rayzani.model import (
+    IRAN_TIME,
     Article,
     Criterion,
     Decision,
@@ -73,16 +74,35 @@ def current_section_label(draft: Draft, section: str | None, lang: str) -> str:
     )
 
 
+# A consultation takes comments through the whole of its closing day, Tehran time (a record's
+# lateness is judged by its Tehran date), so its last minute is 23:59 there.
+CLOSING_TIME = dt.time(23, 59)
+
+
+def closing_instant(window: Window) -> dt.datetime:
+    return dt.datetime.combine(window.closes, CLOSING_TIME, tzinfo=IRAN_TIME)
+
+
+def closing_clock(lang: str) -> str:
+    """The closing minute as a reader writes it: ۲۳:۵۹ in Persian, 11:59 pm in English."""
+    if lang == "fa":
+        return localise_digits(f"{CLOSING_TIME:%H:%M}", lang)
+    return f"{CLOSING_TIME:%I:%M}".lstrip("0") + (" am" if CLOSING_TIME.hour < 12 else " pm")
+
+
 @dataclass
 class StateView:
     state: str
     label: str
     detail: str
+    # When comments stop: day and minute, Tehran time (shown while upcoming or open).
+    closing: str = ""
 
 
 def state_view(window: Window, today: dt.date, lang: str, report: Report | None = None) -> StateView:
     """Upcoming, open (days left), closed awaiting the report, or report published."""
     state = lifecycle_state(window, report, today)
+    closing = translate("closes_at", lang, date=format_date(window.closes, lang), time=closing_clock(lang))
     if state == "reported" and report is not None:
         detail = translate("report_published_on", lang, date=format_date(report.published, lang))
     elif state == "open":
@@ -91,8 +111,8 @@ def state_view(window: Window, today: dt.date, lang: str, report: Report | None 
     elif state == "upcoming":
         detail = translate("opens_on", lang, date=format_date(window.opens, lang))
     else:
-        detail = translate("closes_on", lang, date=format_date(window.closes, lang))
-    return StateView(state, translate(f"lifecycle_{state}", lang), detail)
+        detail = translate("closed_on", lang, date=format_date(window.closes, lang))
+    return StateView(state, translate(f"lifecycle_{state}", lang), detail, closing)
 
 
 @dataclass

@@ -23,6 +23,8 @@ from rayzani.site.views import (
     CommentView,
     article_label,
     article_markdown,
+    closing_clock,
+    closing_instant,
     draft_comment_view,
     last_version_with,
     record_names,
@@ -40,6 +42,15 @@ class ArticleView:
     comments: list[CommentView]
     discussion: str
     label: str
+
+
+# What a share link says: "take part" only while comments can still come.
+_SHARE_TEXT = {
+    "upcoming": "share_text_call",
+    "open": "share_text_call",
+    "closed": "share_text_closed",
+    "reported": "share_text_report",
+}
 
 
 def draft_page(site: Site, draft: Draft, lang: str) -> str:
@@ -87,6 +98,7 @@ def draft_page(site: Site, draft: Draft, lang: str) -> str:
         if anchor != GENERAL and anchor not in {a.anchor for a in draft.articles}
     ]
     report = site.report_key(draft)
+    state = state_view(draft.window, site.today, lang, draft.report)
     return render(
         "draft.md.j2",
         lang,
@@ -94,7 +106,9 @@ def draft_page(site: Site, draft: Draft, lang: str) -> str:
         text=text,
         articles=articles,
         translated=draft.has_translation(lang) or lang == "fa",
-        state=state_view(draft.window, site.today, lang, draft.report),
+        state=state,
+        closing_clock=closing_clock(lang),
+        countdown={"closes": closing_instant(draft.window).isoformat(), "built": site.today.isoformat()},
         calls=[
             (c, urls.link(key, urls.call_key(c.slug)), urls.link(key, urls.poll_key(c.slug)))
             for c in site.portal.calls_about(draft.slug)
@@ -110,7 +124,7 @@ def draft_page(site: Site, draft: Draft, lang: str) -> str:
         comment_links=comment_links(site, draft, key, lang),
         data=data_links(site, draft, key, lang),
         share_links=share_links(
-            site.url(key, lang), lang, messages.text("share_text_call", lang, title=text.title)
+            site.url(key, lang), lang, messages.text(_SHARE_TEXT[state.state], lang, title=text.title)
         ),
     )
 

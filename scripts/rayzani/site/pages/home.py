@@ -7,10 +7,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from rayzani import urls
-from rayzani.model import DECISION_STATUSES, LIFECYCLE, Window
+from rayzani.model import DECISION_STATUSES, LIFECYCLE, Call, Draft, Window
 from rayzani.render.environment import render, translate
 from rayzani.site.context import Site
-from rayzani.site.views import StateView, state_view
+from rayzani.site.views import StateView, closing_clock, state_view
 
 
 @dataclass
@@ -28,6 +28,7 @@ class Listing:
     demo: bool
     domains: tuple[str, ...] = ()  # policy domains, for the archive's grouping
     pending: int = 0  # comments or ideas still awaiting an answer
+    report: str | None = None  # the published report, where a reported consultation's card leads
 
 
 def listings(site: Site, from_key: str, lang: str) -> list[Listing]:
@@ -44,6 +45,7 @@ def listings(site: Site, from_key: str, lang: str) -> list[Listing]:
             d.demo,
             (d.text(lang).domain,),
             site.pending(d.slug),
+            _report_link(site, from_key, d),
         )
         for d in site.portal.drafts.values()
     ]
@@ -60,11 +62,17 @@ def listings(site: Site, from_key: str, lang: str) -> list[Listing]:
             c.demo,
             tuple(d.name.get(lang) for d in c.domains),
             site.pending(c.slug),
+            _report_link(site, from_key, c),
         )
         for c in site.portal.calls.values()
         if c.kind == "crowdsourcing"
     ]
     return items
+
+
+def _report_link(site: Site, from_key: str, subject: Draft | Call) -> str | None:
+    report = site.report_key(subject)
+    return urls.link(from_key, report) if report else None
 
 
 def home_page(site: Site, lang: str) -> str:
@@ -82,6 +90,7 @@ def home_page(site: Site, lang: str) -> str:
         lang,
         sections=by_state,
         days=site.settings.min_comment_days,
+        closing_clock=closing_clock(lang),
         consultations=urls.link(key, urls.archive_key()),
         about=urls.link(key, urls.about_key()),
         feeds={
