@@ -106,6 +106,12 @@ class _Rows:
         self.problems: list[Problem] = []
         self.records = {r.path.resolve(): r for found in portal.submissions.values() for r in found}
         self.rows_of: dict[Path, int] = {}
+        self.ids: dict[str, set[str]] = {}  # record ids per target, for duplicate_of
+
+    def _ids(self, target: str) -> set[str]:
+        if target not in self.ids:
+            self.ids[target] = {r.id for r in self.portal.comments_on(target)}
+        return self.ids[target]
 
     def add(self, row: int, key: str, message: str, fix: str) -> None:
         self.problems.append(self.where.problem(row, key, message, fix))
@@ -144,9 +150,8 @@ class _Rows:
             )
         if status == "duplicate" and not cells["duplicate_of"]:
             self.add(n, "duplicate_of", "is missing for a duplicate", "give the id of the record it repeats")
-        ids = {r.id for r in self.portal.comments_on(record.target)} - {record.id}
         repeated = cells["duplicate_of"]
-        if repeated and repeated not in ids:
+        if repeated and (repeated == record.id or repeated not in self._ids(record.target)):
             self.add(n, "duplicate_of", f"{repeated!r} is not another record on {record.target!r}",
                      "give the id of the earlier record (the Reference column)")  # fmt: skip
         scores = _scores(cells["scores"]) if cells["scores"] else {}
