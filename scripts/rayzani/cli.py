@@ -11,6 +11,7 @@ from pathlib import Path
 
 from rayzani.build.builder import run_builder, write_pages
 from rayzani.cache.store import Cache
+from rayzani.editing.decide import Decided
 from rayzani.load.yaml_io import read_yaml
 from rayzani.problems import Problem, ValidationFailed
 from rayzani.project import load_project
@@ -80,9 +81,34 @@ def _scores(pairs: list[str]) -> dict[str, float]:
     return found
 
 
+def cmd_decide_export(args: argparse.Namespace) -> int:
+    from rayzani.editing.worksheet import export_sheet
+
+    project = load_project(args.root, args.date)
+    count, problems = export_sheet(
+        project.portal, args.export, target=args.only_target, status=args.status, panel=args.panel,
+        lang=args.lang,
+    )  # fmt: skip
+    if problems:
+        _print_problems(problems, args.root)
+        return 2
+    print(f"{args.export}: {count} row(s) to decide")
+    return 0
+
+
 def cmd_decide(args: argparse.Namespace) -> int:
     from rayzani.editing.decide import decide, read_batch
+    from rayzani.editing.sheet_files import FORMATS
+    from rayzani.editing.worksheet_batch import apply_sheet
 
+    if args.export:
+        return cmd_decide_export(args)
+    if args.batch and args.batch.suffix.lower() in FORMATS:
+        try:
+            return _decided(args, *apply_sheet(args.root, args.batch, args.date))
+        except ValueError as error:  # not a worksheet file at all
+            print(error, file=sys.stderr)
+            return 2
     if args.batch:
         try:
             entries = read_batch(args.batch)
@@ -105,9 +131,12 @@ def cmd_decide(args: argparse.Namespace) -> int:
             }
         ]
     else:
-        print("Give TARGET ID --status ... or --batch FILE.", file=sys.stderr)
+        print("Give TARGET ID --status ..., --batch FILE or --export FILE.", file=sys.stderr)
         return 2
-    done, problems = decide(args.root, entries, args.date, args.batch)
+    return _decided(args, *decide(args.root, entries, args.date, args.batch))
+
+
+def _decided(args: argparse.Namespace, done: list[Decided], problems: list[Problem]) -> int:
     if problems:
         _print_problems(problems, args.root)
         print("Nothing was changed.", file=sys.stderr)
@@ -341,12 +370,14 @@ def parser() -> argparse.ArgumentParser:
     decide = commands.add_parser("decide", help="record a decision in one or more records")
     decide.add_argument("target", nargs="?", help="the draft or call slug")
     decide.add_argument("id", nargs="?", help="the record id")
-    decide.add_argument("--status", help="accepted, partially-accepted, rejected, noted, ...")
+    decide.add_argument(
+        "--status", help="accepted, partially-accepted, rejected, noted, ... (with --export: only those)"
+    )
     decide.add_argument("--reason-fa", help="the reason, in Persian (required for an answer)")
     decide.add_argument("--reason-en", help="the reason, in English")
     decide.add_argument("--legal-basis", help="the article of law the decision relies on")
     decide.add_argument("--by", help="the unit that decided")
-    decide.add_argument("--panel", help="the slug of the panel that decided")
+    decide.add_argument("--panel", help="the slug of the panel that decided (with --export: its remit)")
     decide.add_argument("--duplicate-of", help="for a duplicate: the id of the record it repeats")
     decide.add_argument("--date", type=_date, default=dt.date.today(), help="the decision date")
     decide.add_argument(
@@ -355,7 +386,14 @@ def parser() -> argparse.ArgumentParser:
         metavar="CRITERION=SCORE",
         help="an idea's score by one of its call's criteria",
     )
-    decide.add_argument("--batch", type=Path, help="a YAML list of decisions (target, id, status, ...)")
+    decide.add_argument(
+        "--batch", type=Path, help="a filled worksheet (.xlsx, .ods, .csv) or a YAML list of decisions"
+    )
+    decide.add_argument(
+        "--export", type=Path, help="write a worksheet (.xlsx, .ods, .csv) of the records to decide"
+    )
+    decide.add_argument("--target", dest="only_target", help="with --export: only this draft's or call's")
+    decide.add_argument("--lang", choices=("fa", "en"), default="fa", help="with --export: its language")
     decide.set_defaults(run=cmd_decide)
 
     certs = commands.add_parser("certificates", help="list participation certificates; --issue records them")

@@ -70,7 +70,7 @@ def portal(repo: Repo) -> Repo:
 
 def test_a_cell_starting_with_a_carriage_return_is_neutralised_too():
     """Hand-written records refuse a CR (validation), but the one CSV writer guards every cell."""
-    from rayzani.site.files.open_data import csv_line
+    from rayzani.security.spreadsheet import csv_line
 
     [cell] = next(csv.reader(io.StringIO(csv_line(["\r=1+1"]))))
     assert cell == "'\r=1+1"

@@ -7,16 +7,14 @@ written: no sealed field, no contact, no chosen identity; a name only when it wa
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-import unicodedata
 from collections.abc import Iterable, Iterator
 
 from rayzani import urls
 from rayzani.analysis.concerns import near_duplicate_groups
 from rayzani.analysis.stats import Statistics, consultation_statistics, portal_statistics
 from rayzani.model import Submission
+from rayzani.security.spreadsheet import csv_line
 from rayzani.site.context import Site
 
 # (column, Frictionless type, description): the one declaration the CSV, JSON and package share.
@@ -142,47 +140,6 @@ class CommentLines:
     def save(self) -> None:
         """Keep the lines this build wrote, and only those (an erased comment's line goes)."""
         self.kept.save()
-
-
-_LINE = io.StringIO(newline="")
-_LINE_WRITER = csv.writer(_LINE, lineterminator="\r\n")
-# A spreadsheet reads a cell starting with one of these as a formula (OWASP, "CSV Injection");
-# the full-width forms too, in some locales.
-_FORMULA_START = frozenset("=+-@\uff1d\uff0b\uff0d\uff20")
-
-
-def _first_seen(value: str) -> str:
-    """The first character a spreadsheet may look at: spaces, line breaks and invisible format
-    characters (bidi marks, zero-width characters, a BOM) can be skipped before a formula."""
-    for char in value:
-        if not (char.isspace() or unicodedata.category(char) == "Cf"):
-            return char
-    return ""
-
-
-def neutral_cell(value: str) -> str:
-    """A cell no spreadsheet evaluates: one starting with a formula character, even after spaces
-    or invisible characters, or with a tab or CR, gets an apostrophe in front. So does one that
-    starts with an apostrophe already, so that removing one leading apostrophe always gives the
-    exact text back (the JSON files hold it unchanged)."""
-    first = value[:1]
-    if not first or first.isalnum():  # most cells: ids, dates, counts, words
-        return value
-    if first in "'\t\r" or _first_seen(value) in _FORMULA_START:
-        return "'" + value
-    return value
-
-
-def csv_line(values: Iterable[str]) -> str:
-    """One CSV record, quoted as the csv module quotes (a field may hold line breaks).
-
-    The one CSV writer of the open data: every cell goes through `neutral_cell` here, so that
-    no file and no column (the statistics' categories as much as the comments) can carry a formula.
-    """
-    _LINE.seek(0)
-    _LINE.truncate()
-    _LINE_WRITER.writerow(neutral_cell(value) for value in values)
-    return _LINE.getvalue()
 
 
 def _csv(fields: tuple[tuple[str, str, str], ...], lines: Iterable[str]) -> bytes:
