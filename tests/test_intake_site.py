@@ -77,7 +77,7 @@ def test_web_form_posts_every_field_to_the_configured_endpoint_without_script(fo
     assert names == {
         "draft", "article", "comment", "respondent_type", "display_name", "publish_name",
         "organisation", "interest", "age_band", "gender", "province", "contact",
-        "lang", "token", "website",  # for the receiver: the page's language, a script's token, a trap
+        "lang", "token", "altcha", "website",  # for the receiver: language, token, proof of work, a trap
     }  # fmt: skip
     assert 'name="draft" value="sample"' in form
     assert re.search(r'<option value="art-2" selected>', form)  # the article the link came from
