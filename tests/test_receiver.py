@@ -251,3 +251,24 @@ def test_rayzani_serve_points_the_form_at_its_own_receiver_and_links_the_local_p
         assert f'href="http://127.0.0.1:8000/{path}drafts/sample/comments/art-1/#c-web-' in receipt.text
     finally:
         running.stop()
+
+
+def test_a_record_lost_after_its_drain_is_written_again_by_the_next_one(served, capsys):
+    # A drain on a throwaway runner wrote the record, marked it drained, and its push failed:
+    # the next drain, on a checkout without that record, writes it again (never twice).
+    repo, receiver = served
+    answer = receiver.post(comment("نظری که بار نخست به مخزن نرسید.", article="art-2"))
+    reference = re.search(r'id="reference">([^<]+)<', receiver.receipt(answer).text)
+    assert answer.status == 303 and reference
+    drain = ["--root", str(repo.root), "intake", "receiver", "--db", receiver.db]
+    assert rayzani(drain) == 0
+    (written,) = [p for p in (repo.root / "submissions" / "sample").glob("web-*.yml")
+                  if "بار نخست به مخزن" in p.read_text(encoding="utf-8")]  # fmt: skip
+    kept = written.read_text(encoding="utf-8")
+    written.unlink()
+    capsys.readouterr()
+    assert rayzani(drain) == 0
+    assert "1 new" in capsys.readouterr().out
+    assert written.read_text(encoding="utf-8") == kept
+    assert rayzani(drain) == 0
+    assert "0 new, 0 duplicate" in capsys.readouterr().out

@@ -82,7 +82,8 @@ def policy(site: Path, form_actions: list[str]) -> str:
         # Material's icons are inline SVG and data: URLs in its stylesheet.
         "img-src 'self' data:",
         "font-src 'self'",
-        "connect-src 'self'",
+        # The forms' script fetches its proof-of-work puzzle from the receiver.
+        "connect-src " + " ".join(["'self'", *form_actions]),
         "worker-src 'self'",
         "object-src 'none'",
         "base-uri 'self'",

@@ -24,7 +24,7 @@ FORM = "web"  # the receiver's records: source form:web:<submission id>, id web-
 
 def receiver_incoming(incoming: Incoming, submission_id: str, reference: str) -> Incoming:
     """A posted form's `Incoming` named as the receiver's: by its submission id and reference."""
-    incoming.source = f"form:{FORM}:{submission_id}"
+    incoming.source = source_of(submission_id)
     incoming.record_id = record_id(FORM, reference)
     incoming.reference = reference
     return incoming
@@ -84,10 +84,18 @@ class Pending(Protocol):
     fields: dict[str, Any]
 
 
+def source_of(submission_id: str) -> str:
+    return f"form:{FORM}:{submission_id}"
+
+
 class Drainable(Protocol):
     """The receiver's store, as the drain sees it."""
 
     def pending(self) -> Iterable[Pending]: ...
+
+    def drained_ids(self) -> Iterable[str]: ...
+
+    def get(self, sid: str) -> Pending | None: ...
 
     def mark(self, sid: str, state: str, record_id: str | None) -> None: ...
 
@@ -109,6 +117,19 @@ def durable(path: Path) -> None:
         os.close(folder)
 
 
+def _lost_since_drained(writer: RecordWriter, store: Drainable) -> list[Pending]:
+    """Submissions drained earlier whose record this checkout does not hold: the run that wrote
+    them never got them into the repository (a push that failed, a runner thrown away). They
+    are written again, so that a record reaches the repository however the earlier run ended."""
+    lost = []
+    for sid in store.drained_ids():
+        if source_of(sid) not in writer.recorded:
+            item = store.get(sid)
+            if item is not None:
+                lost.append(item)
+    return lost
+
+
 def drain(
     writer: RecordWriter, store: Drainable, progress: Callable[[Drained], None] | None = None
 ) -> list[Drained]:
@@ -118,7 +139,7 @@ def drain(
     the next run: the writer answers "duplicate", nothing is written twice, and it is marked then.
     """
     done = []
-    for item in store.pending():
+    for item in [*store.pending(), *_lost_since_drained(writer, store)]:
         outcome = writer.record(stored_incoming(item.fields))
         if outcome.status in ("new", "duplicate") and outcome.path is not None:
             durable(outcome.path)

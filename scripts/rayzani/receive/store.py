@@ -178,6 +178,12 @@ class Store(abc.ABC):
             )
             return [_row(r) for r in cursor.fetchall()]
 
+    def drained_ids(self) -> list[str]:
+        """The ids of the submissions written to `submissions/` by an earlier drain."""
+        with self.transaction("") as cursor:
+            cursor.execute("SELECT id FROM received WHERE state = 'drained'")
+            return [row[0] for row in cursor.fetchall()]
+
     def mark(self, sid: str, state: str, record_id: str | None) -> None:
         """Say what intake did with a submission (only after its record file is durably written)."""
         with self.transaction("") as cursor:
