@@ -272,3 +272,21 @@ def test_a_record_lost_after_its_drain_is_written_again_by_the_next_one(served, 
     assert written.read_text(encoding="utf-8") == kept
     assert rayzani(drain) == 0
     assert "0 new, 0 duplicate" in capsys.readouterr().out
+
+
+def test_concurrent_posts_write_nothing_into_submissions_before_the_drain(served):
+    # The receiver checks each post with the one writer in worker threads: a check must never
+    # write a record, however the threads interleave (a shared "checking" flag once let it).
+    from concurrent.futures import ThreadPoolExecutor
+
+    repo, receiver = served
+    folder = repo.root / "submissions" / "sample"
+    before = set(folder.glob("*.yml"))
+    private = {"age_band": "30-44", "gender": "female", "province": "fars", "contact": "a@example.org"}
+    text = "نظر هم‌زمان شماره {n} درباره این ماده، با چند جمله برای اندازه‌ای واقعی. " * 20
+    forms = [comment(text.format(n=n), token=f"{n:032x}", **private) for n in range(300)]
+    with ThreadPoolExecutor(16) as pool:
+        answers = list(pool.map(lambda f: receiver.post(f, solve=False), forms))
+    refused = [re.findall(r'id="reason">([^<]*)', a.text) for a in answers if a.status != 303]
+    assert not refused, refused[:3]
+    assert set(folder.glob("*.yml")) == before

@@ -127,7 +127,6 @@ class RecordWriter:
         self.site_url = site_url
         self._public_key: PublicKey | None = None
         self._id_secret: bytes | None = None
-        self._checking = False
         # Comments and votes share one source space: a ballot delivered again is a duplicate too.
         self.recorded: dict[str, Submission | Vote | _Recorded] = {
             r.source: r for records in portal.submissions.values() for r in records
@@ -151,17 +150,19 @@ class RecordWriter:
 
     def check(self, incoming: Incoming) -> Outcome:
         """What `record` would do, writing and remembering nothing: "accepted" with the record
-        (personal data sealed, text redacted), or "rejected" or "duplicate" as `record` says."""
-        self._checking = True
-        try:
-            return self.record(incoming)
-        finally:
-            self._checking = False
+        (personal data sealed, text redacted), or "rejected" or "duplicate" as `record` says.
+
+        Safe to call from several threads at once (the receiver does): whether to write is an
+        argument of this call, never state of the writer."""
+        return self._record(incoming, write=False)
 
     def record(self, incoming: Incoming) -> Outcome:
         """Check and write one comment or vote; never raises for bad input, returns the outcome."""
+        return self._record(incoming, write=True)
+
+    def _record(self, incoming: Incoming, write: bool) -> Outcome:
         if incoming.vote is not None:
-            return self._record_vote(incoming)
+            return self._record_vote(incoming, write)
         guarded = guard_comment(incoming.body)
         duplicate = self._duplicate(incoming, guarded.sha256, guarded.raw_sha256)
         if duplicate is not None:
@@ -180,13 +181,14 @@ class RecordWriter:
         )
         self._seal(record, incoming)
         record["decision"] = {"status": self.portal.initial_status(record["target"])}
-        outcome = self._write_new(record, incoming, redactions, late, guarded.sha256)
+        outcome = self._write_new(record, incoming, redactions, late, guarded.sha256, write)
         if outcome.status == "new":
             self._arrivals.add(record["target"], record.get("section"), incoming.received, record["id"])
         return outcome
 
     def _write_new(
-        self, record: dict[str, Any], incoming: Incoming, redactions: set[str], late: bool, digest: str
+        self, record: dict[str, Any], incoming: Incoming, redactions: set[str], late: bool, digest: str,
+        write: bool,
     ) -> Outcome:
         """Write a checked comment or vote, remember its source, and say it was recorded."""
         if redactions:
@@ -198,7 +200,7 @@ class RecordWriter:
             record["reference"] = incoming.reference
         if incoming.held:
             record["publication"] = {"state": "held", "reason": "unverified"}
-        if self._checking:
+        if not write:
             record["id"] = incoming.record_id
             return Outcome(
                 "accepted", incoming, record_id=incoming.record_id, late=late,
@@ -281,7 +283,7 @@ class RecordWriter:
                 return Rejection("too-long", key, str(len(value)))
         return None
 
-    def _record_vote(self, incoming: Incoming) -> Outcome:
+    def _record_vote(self, incoming: Incoming, write: bool) -> Outcome:
         """Check and write one vote in a call's poll, with the same guarantees as a comment."""
         words = guard_comment(incoming.body) if incoming.body and incoming.body.strip() else None
         # The option as delivered and the words as recorded (after redaction), so that an edited
@@ -305,7 +307,7 @@ class RecordWriter:
             record.update(language=language_of(words.text), body=recorded_body(words.text))
         record["author"] = author
         self._seal(record, incoming)
-        return self._write_new(record, incoming, redactions, late, digest)
+        return self._write_new(record, incoming, redactions, late, digest, write)
 
     @staticmethod
     def _target(incoming: Incoming, field: str) -> tuple[str, Rejection | None]:
