@@ -295,7 +295,7 @@ def durability(work: Path, total: int = 5000, connections: int = 8, kill_after: 
     doubled = len(tokens) - len(set(tokens))
     env = {**os.environ, "PYTHONPATH": str(HERE / "scripts")}
     drain = [sys.executable, "-m", "rayzani.cli", "--root", str(root), "intake", "receiver", "--db", db]
-    subprocess.run(drain, env=env, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(drain, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     records = list((root / "submissions" / "sample").glob("web-*.yml"))
     references = {r for _, _, r in rows}
     written = {re.sub(r"^web-", "", p.stem) for p in records}
