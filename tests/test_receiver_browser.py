@@ -182,5 +182,23 @@ def test_a_comment_sent_from_the_form_page_gets_a_receipt_and_appears_with_its_r
             else f"Reference {reference}"
         )
         assert label in card.inner_text()
+        # The number reads as on the receipt, first group first (left), even inside Persian text,
+        # where the bidi algorithm would otherwise swap the groups around the hyphen.
+        shown_number = reference.translate(PERSIAN_DIGITS) if lang == "fa" else reference
+        left_first = card.locator(".rz-reference").evaluate(
+            """(el, number) => {
+                 const walk = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+                 for (let t = walk.nextNode(); t; t = walk.nextNode()) {
+                   const at = t.data.indexOf(number);
+                   if (at < 0) continue;
+                   const r = document.createRange();
+                   r.setStart(t, at); r.setEnd(t, at + 4); const first = r.getBoundingClientRect().left;
+                   r.setStart(t, at + 5); r.setEnd(t, at + 9);
+                   return first < r.getBoundingClientRect().left;
+                 }
+                 return null; }""",
+            shown_number,
+        )
+        assert left_first is True, card.locator(".rz-reference").inner_text()
     finally:
         context.close()
