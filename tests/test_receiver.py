@@ -44,7 +44,7 @@ def test_a_persian_comment_is_sealed_stored_and_answered_with_a_persian_receipt(
     answer = receiver.post(sent)
     receipt = receiver.receipt(answer)
     assert receipt.status == 200 and '<html lang="fa" dir="rtl">' in receipt.text
-    reference = re.search(r'id="reference">([۰-۹]{4}-[۰-۹]{4})<', receipt.text)
+    reference = re.search(r'id="reference" dir="ltr">([۰-۹]{4}-[۰-۹]{4})<', receipt.text)
     assert reference, receipt.text
     # A Jalali date in Persian digits (Azar, Dey, ... with a year of the 1400s).
     assert re.search(r'id="received"[^>]*>[۰-۹]+ [^<]+ ۱۴[۰-۹]{2}<', receipt.text)
@@ -65,7 +65,7 @@ def test_an_english_form_gets_an_english_receipt_with_a_gregorian_date(served):
     receipt = receiver.receipt(receiver.post(comment("Please define the terms in article 2.", lang="en",
                                                      article="art-2"), token=TOKEN + "02"))  # fmt: skip
     assert '<html lang="en" dir="ltr">' in receipt.text
-    assert re.search(r'id="reference">\d{4}-\d{4}<', receipt.text)
+    assert re.search(r'id="reference" dir="ltr">\d{4}-\d{4}<', receipt.text)
     assert re.search(r'id="received"[^>]*>\d{1,2} [A-Z][a-z]+ 20\d\d<', receipt.text)
     assert re.search(r'href="https://[^"]+/en/drafts/sample/comments/art-2/#c-web-', receipt.text)
 
@@ -193,7 +193,7 @@ def test_drained_comments_become_records_once_even_after_a_crash_and_show_their_
         ]  # fmt: skip
     finally:
         receiver.stop()
-    references = [re.search(r'id="reference">([^<]+)<', r.text).group(1) for r in receipts]
+    references = [re.search(r'id="reference" dir="ltr">([^<]+)<', r.text).group(1) for r in receipts]
 
     # A drain killed between writing the first record and marking it drained...
     marked = SQLiteStore.mark
@@ -231,7 +231,7 @@ def test_drained_comments_become_records_once_even_after_a_crash_and_show_their_
     html = (site / "drafts" / "sample" / "comments" / "art-1" / "index.html").read_text(encoding="utf-8")
     card = html[html.index(f'id="c-{first["id"]}"'):]
     card = card[: card.index("</article>")]
-    assert "نظر شماره 1 برای ماده 1." in card and f"شماره پیگیری {references[0]}" in card
+    assert "نظر شماره 1 برای ماده 1." in card and f"شماره پیگیری <bdi>{references[0]}</bdi>" in card
 
 
 def test_rayzani_serve_points_the_form_at_its_own_receiver_and_links_the_local_pages(tmp_path):
@@ -258,7 +258,7 @@ def test_a_record_lost_after_its_drain_is_written_again_by_the_next_one(served, 
     # the next drain, on a checkout without that record, writes it again (never twice).
     repo, receiver = served
     answer = receiver.post(comment("نظری که بار نخست به مخزن نرسید.", article="art-2"))
-    reference = re.search(r'id="reference">([^<]+)<', receiver.receipt(answer).text)
+    reference = re.search(r'id="reference" dir="ltr">([^<]+)<', receiver.receipt(answer).text)
     assert answer.status == 303 and reference
     drain = ["--root", str(repo.root), "intake", "receiver", "--db", receiver.db]
     assert rayzani(drain) == 0
