@@ -205,7 +205,7 @@ def test_every_rayzani_step_gets_the_portals_secrets(path):
     """A portal that removed the demo secrets (as the README says) still validates in CI."""
     for job, _, step in _steps(path):
         run = step.get("run", "")
-        if re.search(r"\brayzani (validate|build|intake)\b", run):
+        if re.search(r"\brayzani (validate|build|intake|decide --apply-uploads)\b", run):
             assert _secret_env(step, "RAYZANI_CERTIFICATE_SECRET"), f"{path.name} {job}: {step.get('name')}"
         if "rayzani intake" in run:  # participant ids are made with it
             assert _secret_env(step, "RAYZANI_ID_SECRET"), f"{path.name} {job}: {step.get('name')}"
@@ -418,3 +418,73 @@ def test_forgejo_proposals_run_the_same_intake_as_github():
     proposals = _load(FORGEJO / "proposals.yml")["concurrency"]
     assert proposals["group"] != intake["group"] and proposals["cancel-in-progress"] is False
     assert "github.event.pull_request.number" in proposals["group"]
+
+
+# The Decide workflows: editors' uploaded worksheets applied on their pull request, the sheet exported.
+DECIDE = {"github": REPO / ".github" / "workflows" / "decide.yml", "forgejo": FORGEJO / "decide.yml"}
+
+
+def _run_index(steps: list[dict], needle: str) -> int:
+    return next(i for i, step in enumerate(steps) if needle in step.get("run", ""))
+
+
+@pytest.mark.parametrize("forge", DECIDE)
+def test_decide_applies_uploads_only_for_branches_of_this_repository_with_least_privilege(forge):
+    data = _load(DECIDE[forge])
+    assert data["on"]["pull_request"]["paths"] == ["decisions/**"]
+    assert "pull_request_target" not in data["on"], "never the base's token on a fork's files"
+    assert data["permissions"] == {}
+    apply, export = data["jobs"]["apply"], data["jobs"]["export"]
+    condition = " ".join(apply["if"].split())
+    assert "github.event_name == 'pull_request'" in condition
+    assert "github.event.pull_request.head.repo.full_name == github.repository" in condition
+    assert apply["permissions"] == {"contents": "write", "pull-requests": "write"}
+    assert export["permissions"] == {"contents": "read"}
+    assert "secrets." not in yaml.safe_dump(export), "exporting needs no secret"
+    checkout = next(s for s in apply["steps"] if "checkout@" in str(s.get("uses", "")))
+    assert checkout["with"] == {
+        "ref": "${{ github.event.pull_request.head.sha }}",
+        "persist-credentials": False,
+    }
+    assert data["concurrency"]["cancel-in-progress"] is False
+
+
+@pytest.mark.parametrize("forge", DECIDE)
+def test_decide_validates_before_it_commits_and_answers_only_what_happened(forge):
+    steps = _load(DECIDE[forge])["jobs"]["apply"]["steps"]
+    order = [
+        _run_index(steps, needle)
+        for needle in ("rayzani decide --apply-uploads", "rayzani validate", "git push", "--body-file")
+    ]
+    assert order == sorted(order) and len(set(order)) == 4, "apply, validate, commit, then answer"
+    apply, commit, answer = steps[order[0]], steps[order[2]], steps[order[3]]
+    assert '--reply "$RUNNER_TEMP/reply.md"' in apply["run"] and '"$RUNNER_TEMP/reply.md"' in answer["run"]
+    assert "--force" not in commit["run"] and 'HEAD:refs/heads/${HEAD_REF}"' in commit["run"]
+    assert "if" not in commit, "nothing is committed after a refused sheet"
+    # The answer: the problems when the sheet was refused, the counts once the records are pushed.
+    condition = answer["if"].replace(" ", "")
+    assert f"steps.{apply['id']}.outcome=='failure'" in condition
+    assert f"steps.{commit['id']}.outcome=='success'" in condition
+
+
+def test_decide_runs_the_same_commands_on_both_forges():
+    def commands(path: Path) -> list[str]:
+        return [run for _, _, step in _steps(path) if "rayzani " in (run := step.get("run", ""))]
+
+    assert commands(DECIDE["github"]) == commands(DECIDE["forgejo"])
+
+
+@pytest.mark.parametrize("forge", DECIDE)
+def test_decide_exports_the_sheet_as_the_runs_artifact(forge):
+    steps = _load(DECIDE[forge])["jobs"]["export"]["steps"]
+    export = _run_index(steps, "rayzani decide --export")
+    assert '--export "$RUNNER_TEMP/worksheet/worksheet.$FORMAT"' in steps[export]["run"]
+    keep = steps[export + 1]
+    assert "/upload-artifact@" in keep["uses"]
+    assert (
+        keep["with"]["path"] == "${{ runner.temp }}/worksheet/"
+        and keep["with"]["if-no-files-found"] == "error"
+    )
+    # The dispatcher's choices reach the script through env: only.
+    for name in ("status", "target", "panel"):
+        assert f"github.event.inputs.{name}" in steps[export]["env"][name.upper()]

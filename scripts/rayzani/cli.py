@@ -96,6 +96,19 @@ def cmd_decide_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_decide_uploads(args: argparse.Namespace) -> int:
+    """What the Decide workflow runs: apply the sheets uploaded under a folder, write the reply."""
+    from rayzani.editing.uploads import apply_uploads, reply_text
+
+    uploads = apply_uploads(args.root, args.apply_uploads, args.date)
+    if not uploads.sheets:
+        print(f"{args.apply_uploads}: no worksheet to apply")
+        return 0
+    if args.reply:
+        args.reply.write_text(reply_text(uploads, args.root), encoding="utf-8")
+    return _decided(args, uploads.decided, uploads.problems)
+
+
 def cmd_decide(args: argparse.Namespace) -> int:
     from rayzani.editing.decide import decide, read_batch
     from rayzani.editing.sheet_files import FORMATS
@@ -103,6 +116,8 @@ def cmd_decide(args: argparse.Namespace) -> int:
 
     if args.export:
         return cmd_decide_export(args)
+    if args.apply_uploads:
+        return cmd_decide_uploads(args)
     if args.batch and args.batch.suffix.lower() in FORMATS:
         try:
             return _decided(args, *apply_sheet(args.root, args.batch, args.date))
@@ -392,6 +407,13 @@ def parser() -> argparse.ArgumentParser:
     decide.add_argument(
         "--export", type=Path, help="write a worksheet (.xlsx, .ods, .csv) of the records to decide"
     )
+    decide.add_argument(
+        "--apply-uploads",
+        type=Path,
+        metavar="FOLDER",
+        help="apply every worksheet under FOLDER (decisions/) and remove them, or nothing",
+    )
+    decide.add_argument("--reply", type=Path, help="with --apply-uploads: write the answer (Markdown) here")
     decide.add_argument("--target", dest="only_target", help="with --export: only this draft's or call's")
     decide.add_argument("--lang", choices=("fa", "en"), default="fa", help="with --export: its language")
     decide.set_defaults(run=cmd_decide)

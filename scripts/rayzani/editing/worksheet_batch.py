@@ -228,27 +228,47 @@ def read_rows(path: Path) -> tuple[list[Row], dict[str, int], list[Problem]]:
     return rows, columns, []
 
 
-def apply_sheet(root: Path, path: Path, today: dt.date) -> tuple[list[Decided], list[Problem]]:
-    """Apply every filled row, or nothing: (what was decided, every problem by row and column)."""
+@dataclass(frozen=True)
+class CheckedSheet:
+    """A sheet whose filled rows are all good: its decide entries, and where each came from."""
+
+    path: Path
+    entries: list[dict[str, Any]]
+    rows_of: dict[Path, int]  # record file -> sheet row
+    where: _Where
+
+    def on_sheet(self, problem: Problem) -> Problem | None:
+        """A problem the decide path found, on this sheet's row and column; None if not its record."""
+        row = self.rows_of.get(problem.path.resolve())
+        return None if row is None else _on_sheet(problem, row, self.where)
+
+
+def check_sheet(portal: Portal, root: Path, path: Path) -> tuple[CheckedSheet | None, list[Problem]]:
+    """Read a filled sheet against the portal as loaded: its entries, or every problem it has."""
     rows, columns, problems = read_rows(path)
     if problems:
-        return [], problems
+        return None, problems
     where = _Where(path, columns)
-    reader = _Rows(load_project(root, today).portal, root, where)
+    reader = _Rows(portal, root, where)
     entries = [e for e in (reader.entry(row) for row in rows) if e is not None]
     if reader.problems:
-        return [], reader.problems
+        return None, reader.problems
     if not entries:
-        return [], [Problem(path, "", "no row has a decision filled in", "fill in the New status column")]
-    done, problems = decide(root, entries, today, path)
-    return done, [_on_sheet(p, reader.rows_of, where) for p in problems]
+        return None, [Problem(path, "", "no row has a decision filled in", "fill in the New status column")]
+    return CheckedSheet(path, entries, reader.rows_of, where), []
 
 
-def _on_sheet(problem: Problem, rows_of: dict[Path, int], where: _Where) -> Problem:
+def apply_sheet(root: Path, path: Path, today: dt.date) -> tuple[list[Decided], list[Problem]]:
+    """Apply every filled row, or nothing: (what was decided, every problem by row and column)."""
+    sheet, problems = check_sheet(load_project(root, today).portal, root, path)
+    if sheet is None:
+        return [], problems
+    done, problems = decide(root, sheet.entries, today, path)
+    return done, [sheet.on_sheet(p) or p for p in problems]
+
+
+def _on_sheet(problem: Problem, row: int, where: _Where) -> Problem:
     """A problem the decide path found in a record, put on the row and column it came from."""
-    row = rows_of.get(problem.path.resolve())
-    if row is None:
-        return problem
     name, _, part = problem.field.removeprefix("decision.").partition(".")
     message = f"{part} {problem.message}" if part else problem.message  # e.g. which score
     return where.problem(row, FIELD_COLUMN.get(name.split("[")[0], "status"), message, problem.fix)
