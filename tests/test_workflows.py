@@ -420,7 +420,9 @@ def test_forgejo_proposals_run_the_same_intake_as_github():
     assert "github.event.pull_request.number" in proposals["group"]
 
 
-_TOKEN = re.compile(r"\s*(?:(?P<op>\|\||&&|==|!=|!|\(|\)|,)|'(?P<str>(?:[^']|'')*)'|(?P<name>[A-Za-z_][\w.-]*))")
+_TOKEN = re.compile(
+    r"\s*(?:(?P<op>\|\||&&|==|!=|!|\(|\)|,)|'(?P<str>(?:[^']|'')*)'|(?P<name>[A-Za-z_][\w.-]*))"
+)
 
 
 LITERALS = {"true": True, "false": False, "null": None}

@@ -61,8 +61,8 @@ class Settings:
     cms_auth_url: str = ""
     # Forgejo and Gitea: the OAuth2 application's client id (PKCE login, no secret needed).
     cms_app_id: str = ""
-    # Who issues the participation certificates, named on each one: the agency, {fa: ..., en: ...}
-    # (an official certificate names its issuer; empty leaves the line out).
+    # Who issues the participation certificates, named on each one, {fa: ..., en: ...}, when it is
+    # not the agency that runs the portal (empty: `agency`; neither set leaves the line out).
     certificate_issuer: dict = field(default_factory=dict)
     # The issuer's logo on certificates and their PDFs: a file under overrides/assets/, given as
     # its path in the site (assets/images/logo.svg); empty shows none.
