@@ -144,6 +144,7 @@ BUILT_KEY_PREFIXES = {
     "dim_": "site/figures.py: dimensions",
     "feed_": "site/files/feeds.py: feed titles and descriptions",
     "file_feed_": "site/pages/open_data.py: the feeds' entries",
+    "forge_": "site/pages/intake.py, forge_name(): the forge's name in its issue forms' links",
     "gender_": "site/pages/intake.py, receive/pages.py, site/figures.py",
     "intake_reject_": "intake/replies.py: why an issue was not recorded, per code",
     "kind_": "draft.md.j2, call.md.j2, site/pages/home.py, site/files/feeds.py",

@@ -10,6 +10,17 @@ DEFAULT_LEVELS = {"bronze": 3, "silver": 8, "gold": 15}
 # The content editor's (Decap CMS, at /admin/) backends: the forge it commits through, Decap's
 # in-browser test repository (demos and tests only), or none (no /admin/ page).
 CMS_BACKENDS = ("github", "forgejo", "gitea", "test-repo", "off")
+# The forges a portal's repository may live on: the site links to their issue forms, which each
+# prefills its own way (GitHub by field id; Forgejo and Gitea by `field:<id>`, the form named by
+# its path in the repository).
+FORGES = ("github", "forgejo", "gitea")
+# Where each forge looks for issue forms, first found first (Forgejo's and Gitea's own order,
+# both falling back on GitHub's folder, so a portal may keep one set for every forge).
+FORM_FOLDERS = {
+    "github": (".github/ISSUE_TEMPLATE",),
+    "forgejo": (".forgejo/ISSUE_TEMPLATE", ".gitea/ISSUE_TEMPLATE", ".github/ISSUE_TEMPLATE"),
+    "gitea": (".gitea/ISSUE_TEMPLATE", ".github/ISSUE_TEMPLATE"),
+}
 
 
 @dataclass(frozen=True)
@@ -28,6 +39,8 @@ class Settings:
     repo: str = ""
     # Base URL of the forge's web interface (GitHub, or a self-hosted Forgejo/Gitea).
     forge_url: str = "https://github.com"
+    # Which forge that is (FORGES): how the site's links prefill its issue forms, and its name in them.
+    forge: str = "github"
     # Where the site's comment form posts (a form service the portal runs); empty hides it.
     form_endpoint: str = ""
     # Comments per page on an article's discussion pages.
