@@ -149,10 +149,11 @@ def example_config(root: Path) -> None:
     shutil.copytree(REPO / "overrides", root / "overrides", dirs_exist_ok=True)
 
 
-def vote_form_issue(repo: Repo, name: str) -> None:
-    """The real vote form, copied for the sample call's poll under its own name."""
-    folder = repo.root / ".github" / "ISSUE_TEMPLATE"
-    shutil.copytree(REPO / ".github" / "ISSUE_TEMPLATE", folder)
+def vote_form_issue(repo: Repo, name: str, forge_folder: str = ".github") -> None:
+    """The real vote form of a forge folder (`.github`, `.forgejo`), copied for the sample call's poll
+    under its own name."""
+    folder = repo.root / forge_folder / "ISSUE_TEMPLATE"
+    shutil.copytree(REPO / forge_folder / "ISSUE_TEMPLATE", folder)
     form = yaml.safe_load((folder / "vote.yml").read_text(encoding="utf-8"))
     (folder / "vote.yml").unlink()
     fields = {item.get("id"): item for item in form["body"]}

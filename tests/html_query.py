@@ -46,3 +46,35 @@ def element(html: str, element_id: str) -> tuple[dict[str, str | None], str]:
 def html_tag(html: str) -> str:
     start = html.index("<html")
     return html[start : html.index(">", start) + 1]
+
+
+class _ClassCollector(HTMLParser):
+    def __init__(self, wanted_class: str):
+        super().__init__(convert_charrefs=True)
+        self.wanted_class = wanted_class
+        self.open: list[int] = []  # per element inside a match: its index in `texts`, else -1
+        self.texts: list[list[str]] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in VOID:
+            return
+        if self.wanted_class in (dict(attrs).get("class") or "").split():
+            self.texts.append([])
+            self.open.append(len(self.texts) - 1)
+        elif self.open:
+            self.open.append(-1)
+
+    def handle_endtag(self, tag):
+        if self.open and tag not in VOID:
+            self.open.pop()
+
+    def handle_data(self, data):
+        for index in {i for i in self.open if i >= 0}:
+            self.texts[index].append(data)
+
+
+def texts_by_class(html: str, class_name: str) -> list[str]:
+    """The visible text of every element with this class, in document order."""
+    collector = _ClassCollector(class_name)
+    collector.feed(html)
+    return [" ".join(" ".join(parts).split()) for parts in collector.texts]

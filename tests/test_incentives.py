@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 from conftest import REPO, today
-from html_query import element
+from html_query import element, texts_by_class
 
 from rayzani.analysis.incentives import (
     REGISTER,
@@ -171,3 +171,45 @@ def test_a_handed_out_certificate_still_verifies_after_the_participant_contribut
     assert first.code not in [
         c.code for c in Incentives(Site(project.portal, project.settings, today())).certificates
     ]
+
+
+def _named_portal_with_secret(repo) -> None:
+    repo.edit(
+        "submissions/sample/c1.yml",
+        "author: {type: individual}",
+        "author: {type: individual, id: 'github:ali', name: علی آزمون}",
+    )
+    (repo.root / "keys" / "secret.txt").write_text("test-secret")
+    config = repo.root / "mkdocs.yml"
+    config.write_text(config.read_text() + "    certificate_secret_file: keys/secret.txt\n")
+
+
+def _issuer_lines(repo) -> dict[str, list[str]]:
+    project = load_project(repo.root, today())
+    assert project.problems == []
+    [cert] = Incentives(Site(project.portal, project.settings, today())).certificates
+    write_pages(project, today())
+    folder = repo.root / "build" / "docs" / "certificates" / cert.code
+    pages = {lang: (folder / f"index.{lang}.md").read_text(encoding="utf-8") for lang in ("fa", "en")}
+    return {lang: texts_by_class(html, "rz-certificate__issuer") for lang, html in pages.items()}
+
+
+def test_a_certificate_names_the_agency_that_runs_the_portal_as_its_issuer(repo):
+    _named_portal_with_secret(repo)
+    config = repo.root / "mkdocs.yml"
+    agency = "    agency: {fa: سازمان برنامه و بودجه, en: Plan & Budget Organisation}\n"
+    config.write_text(config.read_text() + agency)
+    lines = _issuer_lines(repo)
+    assert len(lines["fa"]) == len(lines["en"]) == 1
+    assert "سازمان برنامه و بودجه" in lines["fa"][0] and "Plan & Budget Organisation" in lines["en"][0]
+    # Another body may issue them: certificate_issuer, when set, is named instead of the agency.
+    issuer = "    certificate_issuer: {fa: مرکز پژوهش‌ها, en: Research Centre}\n"
+    config.write_text(config.read_text() + issuer)
+    lines = _issuer_lines(repo)
+    assert "Research Centre" in lines["en"][0] and "مرکز پژوهش‌ها" in lines["fa"][0]
+    assert "Plan & Budget" not in lines["en"][0]
+
+
+def test_a_certificate_names_no_issuer_when_the_portal_names_no_agency(repo):
+    _named_portal_with_secret(repo)
+    assert _issuer_lines(repo) == {"fa": [], "en": []}

@@ -126,3 +126,85 @@ def test_the_404_page_is_the_persian_one_with_the_home_pages_as_language_links(t
     assert '<html lang="fa" dir="rtl"' in page
     links = re.findall(r'<a href="([^"]*)" hreflang="(fa|en)"', page)
     assert links and {href for href, _ in links} == {"/rayzani/", "/rayzani/en/"}, links
+
+
+# Message keys that code builds from a value (`f"type_{v}"`, `"withheld_" ~ reason`), by the prefix
+# they start with, and where: a key with one of these prefixes counts as used. Each prefix must
+# still be built somewhere (test below), so this list cannot outlive the code that needed it.
+BUILT_KEY_PREFIXES = {
+    "admin_": "build/admin.py, label(): Decap's field and collection labels",
+    "age_": "site/pages/intake.py, receive/pages.py, site/figures.py: age bands",
+    "archive_by_": "consultations.md.j2: the archive's groupings",
+    "audience_": "call.md.j2: who a call invites",
+    "change_": "changes.md.j2: kinds of change between versions",
+    "channel_": "_comment.html.j2, call.md.j2, site/figures.py, site/pages/reports.py",
+    "chart_": "site/figures.py: chart titles per dimension",
+    "comment_whole_": "_lead.html.j2: the whole-draft buttons per channel",
+    "data_column_": "site/pages/open_data.py: the open data's columns",
+    "dim_": "site/figures.py: dimensions",
+    "feed_": "site/files/feeds.py: feed titles and descriptions",
+    "file_feed_": "site/pages/open_data.py: the feeds' entries",
+    "forge_": "site/pages/intake.py, forge_name(): the forge's name in its issue forms' links",
+    "gender_": "site/pages/intake.py, receive/pages.py, site/figures.py",
+    "intake_reject_": "intake/replies.py: why an issue was not recorded, per code",
+    "kind_": "draft.md.j2, call.md.j2, site/pages/home.py, site/files/feeds.py",
+    "language_": "site/pages/open_data.py: a file's language",
+    "level_": "hall_of_fame.md.j2, profile.md.j2",
+    "lifecycle_": "site/views.py, site/pages/home.py: a consultation's state",
+    "network_": "site/share.py: share links",
+    "points_event_": "hall_of_fame.md.j2: the points rule",
+    "poll_rejected_": "poll.md.j2: why votes were not counted",
+    "redacted_": "intake/replies.py: what was taken out of a comment",
+    "stage_": "versions.md.j2: a version's stage",
+    "status_": "_comment.html.j2 and others: decision statuses and idea stages",
+    "type_": "_comment.html.j2, site/pages/intake.py, receive/pages.py, editing/worksheet.py",
+    "unit_": "site/figures.py: what a chart counts",
+    "vote_": "_vote_ways.html.j2, poll_vote_form.md.j2: voting not open yet, or over",
+    "withheld_": "_comment.html.j2, site/pages/panels.py: why a text is withheld",
+    "ws_": "editing/worksheet.py: the decision worksheet's headings",
+}
+# A refusal's fix is its key with this ending (intake/form_export.py, `f"{key}_fix"`): such a key
+# is used when the key it ends is.
+BUILT_KEY_SUFFIX = "_fix"
+_CODE_SUFFIXES = (".py", ".j2", ".html", ".js")
+
+
+def interface_code() -> str:
+    """Every file that says interface text: the package's code and templates, and the theme's."""
+    files = [p for folder in ("scripts/rayzani", "overrides") for p in sorted((REPO / folder).rglob("*"))]
+    return "\n".join(p.read_text(encoding="utf-8") for p in files if p.suffix in _CODE_SUFFIXES)
+
+
+def unused_keys(keys: list[str], code: str) -> list[str]:
+    """The keys no code says: neither quoted whole, nor built from a listed prefix or the suffix."""
+    quoted = set(re.findall(r"[\"']([\w.-]+)[\"']", code))
+
+    def used(key: str) -> bool:
+        if key in quoted or key.startswith(tuple(BUILT_KEY_PREFIXES)):
+            return True
+        stem = key.removesuffix(BUILT_KEY_SUFFIX)
+        return stem != key and stem in keys and used(stem)
+
+    return [key for key in keys if not used(key)]
+
+
+def test_every_interface_message_is_said_somewhere():
+    from rayzani.i18n.messages import messages
+
+    code = interface_code()
+    assert re.search(r"\}" + BUILT_KEY_SUFFIX + r"[\"']", code), f"nothing ends a key with {BUILT_KEY_SUFFIX}"
+    unused = unused_keys(list(messages()), code)
+    assert unused == [], f"defined in messages/*.yml but used by no code or template: {unused}"
+
+
+def test_the_unused_message_check_finds_a_key_nobody_says():
+    code = 'translate("said", lang) {{ t("type_" ~ who) }} Refusal("export_said")'
+    keys = ["said", "type_individual", "export_said", "export_said_fix", "export_gone", "export_gone_fix"]
+    assert unused_keys([*keys, "never_said"], code) == ["export_gone", "export_gone_fix", "never_said"]
+
+
+@pytest.mark.parametrize("prefix", sorted(BUILT_KEY_PREFIXES))
+def test_every_listed_key_prefix_is_still_built_by_code(prefix):
+    """`f"type_{...}"`, `"type_" ~ value`, `'admin_' + key`, or passed on to be joined (`"type_",`)."""
+    built = re.compile(r"f?[\"']" + re.escape(prefix) + r"(?:\{|[\"']\s*[~+,])")
+    assert built.search(interface_code()), f"no code builds a message key from {prefix!r}: remove it"

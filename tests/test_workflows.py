@@ -488,3 +488,131 @@ def test_decide_exports_the_sheet_as_the_runs_artifact(forge):
     # The dispatcher's choices reach the script through env: only.
     for name in ("status", "target", "panel"):
         assert f"github.event.inputs.{name}" in steps[export]["env"][name.upper()]
+
+
+_TOKEN = re.compile(
+    r"\s*(?:(?P<op>\|\||&&|==|!=|!|\(|\)|,)|'(?P<str>(?:[^']|'')*)'|(?P<name>[A-Za-z_][\w.-]*))"
+)
+
+
+LITERALS = {"true": True, "false": False, "null": None}
+
+
+def evaluate(expression: str, context: dict) -> object:
+    """A workflow `if:` as the runner reads it, for the operators these files use: `||`, `&&`,
+    `!`, `==`, `!=` (strings compared ignoring case, as GitHub and Forgejo do), `startsWith`,
+    string literals and context paths (a missing one is null)."""
+    tokens: list[tuple[str, str]] = []
+    rest = expression.strip()
+    while rest:
+        match = _TOKEN.match(rest)
+        assert match, f"cannot read {rest!r}"
+        kind = next(k for k in ("op", "str", "name") if match.group(k) is not None)
+        tokens.append((kind, match.group(kind)))
+        rest = rest[match.end() :].strip()
+    position = 0
+
+    def peek() -> str | None:
+        return tokens[position][1] if position < len(tokens) and tokens[position][0] == "op" else None
+
+    def take() -> tuple[str, str]:
+        nonlocal position
+        position += 1
+        return tokens[position - 1]
+
+    def fold(value: object) -> object:
+        return value.casefold() if isinstance(value, str) else value
+
+    def primary() -> object:
+        kind, value = take()
+        if kind == "str":
+            return value.replace("''", "'")
+        if kind == "op" and value == "(":
+            inner = either()
+            assert take() == ("op", ")")
+            return inner
+        if kind == "name" and peek() == "(":
+            take()
+            args = [either()]
+            while peek() == ",":
+                take()
+                args.append(either())
+            assert take() == ("op", ")") and value == "startsWith", value
+            return str(fold(args[0] or "")).startswith(str(fold(args[1])))
+        if value in LITERALS:
+            return LITERALS[value]
+        found: object = context
+        for part in value.split("."):
+            found = found.get(part) if isinstance(found, dict) else None
+        return found
+
+    def compare() -> object:
+        left = primary()
+        if peek() in ("==", "!="):
+            op = take()[1]
+            same = fold(left) == fold(primary())
+            return same if op == "==" else not same
+        return left
+
+    def negation() -> object:
+        if peek() == "!":
+            take()
+            return not negation()
+        return compare()
+
+    def both() -> object:
+        value = negation()
+        while peek() == "&&":
+            take()
+            right = negation()
+            value = value and right
+        return value
+
+    def either() -> object:
+        value = both()
+        while peek() == "||":
+            take()
+            right = both()
+            value = value or right
+        return value
+
+    result = either()
+    assert position == len(tokens), f"unread: {tokens[position:]}"
+    return result
+
+
+def _pull_request_event(head_repo: str | None, branch: str) -> dict:
+    head = {"ref": branch, "repo": {"full_name": head_repo} if head_repo else None}
+    return {"repository": "ministry/portal", "event": {"pull_request": {"number": 7, "head": head}}}
+
+
+def test_workflow_condition_reader_reads_what_the_runner_reads():
+    event = {"github": _pull_request_event("ministry/portal", "CMS/x")}
+    assert evaluate("github.event.pull_request.head.repo.full_name == 'Ministry/Portal'", event) is True
+    assert evaluate("!startsWith(github.event.pull_request.head.ref, 'cms/')", event) is False
+    assert evaluate("github.missing == 'x' || (github.event.pull_request.number && 'a' != 'b')", event)
+    assert evaluate("true && !false", event) is True and evaluate("github.missing", event) is None
+
+
+@pytest.mark.parametrize("folder", [REPO / ".github" / "workflows", FORGEJO], ids=lambda p: p.parent.name)
+@pytest.mark.parametrize(
+    ("head_repo", "branch", "recorded"),
+    [
+        # Decap's editorial workflow saves an entry to cms/<collection>/<entry> in the repository
+        # itself (Gitea's backend to cms/edits): an editor's change, reviewed by its own pull request.
+        ("ministry/portal", "cms/drafts/e-participation", False),
+        ("ministry/portal", "cms/edits", False),
+        # A participant's pull request, from a fork, is a proposal whatever its branch is called.
+        ("someone/portal", "cms/drafts/e-participation", True),
+        ("someone/portal", "main", True),
+        (None, "cms/drafts/e-participation", True),  # the fork was deleted since
+        # A branch in the repository that is not the editor's is still recorded.
+        ("ministry/portal", "article-3-wording", True),
+        ("ministry/portal", "drafts/cms/notes", True),
+    ],
+)
+def test_proposals_skip_the_content_editors_pull_requests(folder, head_repo, branch, recorded):
+    jobs = _load(folder / "proposals.yml")["jobs"]
+    assert list(jobs) == ["record"]
+    condition = jobs["record"].get("if", "true")
+    assert evaluate(condition, {"github": _pull_request_event(head_repo, branch)}) is recorded

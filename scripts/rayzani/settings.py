@@ -10,6 +10,17 @@ DEFAULT_LEVELS = {"bronze": 3, "silver": 8, "gold": 15}
 # The content editor's (Decap CMS, at /admin/) backends: the forge it commits through, Decap's
 # in-browser test repository (demos and tests only), or none (no /admin/ page).
 CMS_BACKENDS = ("github", "forgejo", "gitea", "test-repo", "off")
+# The forges a portal's repository may live on: the site links to their issue forms, which each
+# prefills its own way (GitHub by field id; Forgejo and Gitea by `field:<id>`, the form named by
+# its path in the repository).
+FORGES = ("github", "forgejo", "gitea")
+# Where each forge looks for issue forms, first found first (Forgejo's and Gitea's own order,
+# both falling back on GitHub's folder, so a portal may keep one set for every forge).
+FORM_FOLDERS = {
+    "github": (".github/ISSUE_TEMPLATE",),
+    "forgejo": (".forgejo/ISSUE_TEMPLATE", ".gitea/ISSUE_TEMPLATE", ".github/ISSUE_TEMPLATE"),
+    "gitea": (".gitea/ISSUE_TEMPLATE", ".github/ISSUE_TEMPLATE"),
+}
 
 
 @dataclass(frozen=True)
@@ -28,6 +39,8 @@ class Settings:
     repo: str = ""
     # Base URL of the forge's web interface (GitHub, or a self-hosted Forgejo/Gitea).
     forge_url: str = "https://github.com"
+    # Which forge that is (FORGES): how the site's links prefill its issue forms, and its name in them.
+    forge: str = "github"
     # Where the site's comment form posts (a form service the portal runs); empty hides it.
     form_endpoint: str = ""
     # Comments per page on an article's discussion pages.
@@ -61,8 +74,8 @@ class Settings:
     cms_auth_url: str = ""
     # Forgejo and Gitea: the OAuth2 application's client id (PKCE login, no secret needed).
     cms_app_id: str = ""
-    # Who issues the participation certificates, named on each one: the agency, {fa: ..., en: ...}
-    # (an official certificate names its issuer; empty leaves the line out).
+    # Who issues the participation certificates, named on each one, {fa: ..., en: ...}, when it is
+    # not the agency that runs the portal (empty: `agency`; neither set leaves the line out).
     certificate_issuer: dict = field(default_factory=dict)
     # The issuer's logo on certificates and their PDFs: a file under overrides/assets/, given as
     # its path in the site (assets/images/logo.svg); empty shows none.

@@ -13,6 +13,7 @@ any site prefix; `absolute` gives the address under the portal's `site_url`.
 from __future__ import annotations
 
 import posixpath
+from urllib.parse import urlencode
 
 from rayzani.model import Call, Draft
 
@@ -64,6 +65,8 @@ PATTERNS: dict[str, str] = {
     "calls_json": "calls.json",
     # What the search index gets of each comment (its reference, where it is), per language.
     "search_references": "search/references.json",
+    # The forge's new-issue page with an issue form chosen and prefilled (`issue_form` below).
+    "issue_form": "{forge_url}/{repo}/issues/new?{query}",
 }
 
 
@@ -257,3 +260,18 @@ def search_references() -> str:
 def site_path(key: str, lang: str, fragment: str = "") -> str:
     """A page's path under the site root, as the search index names it ("en/drafts/x/#c-1")."""
     return absolute("", key, lang, fragment).lstrip("/")
+
+
+def issue_form(forge_url: str, repo: str, forge: str, folder: str, form: str, values: dict[str, str]) -> str:
+    """The forge's new-issue page with the issue form `form` (a file in `folder`) prefilled.
+
+    GitHub names the form by its file name and takes each field's value by its id
+    (`template=comment.yml&draft=…`). Forgejo and Gitea name it by its path in the repository
+    and take a field's value as `field:<id>` (`template=.forgejo/ISSUE_TEMPLATE/comment.yml&
+    field:draft=…`); they find no form by a GitHub-style link.
+    """
+    if forge in ("forgejo", "gitea"):
+        query = {"template": f"{folder}/{form}", **{f"field:{k}": v for k, v in values.items()}}
+    else:
+        query = {"template": form, **values}
+    return fill("issue_form", forge_url=forge_url.rstrip("/"), repo=repo, query=urlencode(query))

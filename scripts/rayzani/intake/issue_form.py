@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rayzani.load.yaml_io import read_yaml
+from rayzani.settings import FORM_FOLDERS
 
 NO_RESPONSE = "_No response_"
 _FIELD_TYPES = ("input", "textarea", "dropdown", "checkboxes")
@@ -69,14 +70,6 @@ def load_form(path: Path) -> IssueForm:
         )
     labels = data.get("labels") or ()
     return IssueForm(path.name, tuple([labels] if isinstance(labels, str) else labels), tuple(fields))
-
-
-# Where each forge looks for issue forms, first found first: Forgejo and Gitea fall back on
-# GitHub's folder, so a portal may keep one set for both.
-FORM_FOLDERS = {
-    "github": (".github/ISSUE_TEMPLATE",),
-    "forgejo": (".forgejo/ISSUE_TEMPLATE", ".gitea/ISSUE_TEMPLATE", ".github/ISSUE_TEMPLATE"),
-}
 
 
 def form_paths(folder: Path) -> list[Path]:

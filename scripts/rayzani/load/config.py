@@ -12,7 +12,7 @@ from rayzani.load.fields import TRUST_SETTINGS
 from rayzani.load.schema import check_mapping
 from rayzani.load.yaml_io import read_config_yaml, yaml_problem
 from rayzani.problems import Problem
-from rayzani.settings import CMS_BACKENDS, DEFAULT_LEVELS, DEFAULT_POINTS, Settings
+from rayzani.settings import CMS_BACKENDS, DEFAULT_LEVELS, DEFAULT_POINTS, FORGES, Settings
 
 
 def read_mkdocs_config(config_path: Path) -> dict[str, Any]:
@@ -94,6 +94,15 @@ def load_settings(config_path: Path) -> tuple[Settings, list[Problem]]:
             )
         )
     problems += _cms_problems(config_path, settings)
+    if settings.forge not in FORGES:
+        problems.append(
+            Problem(
+                config_path,
+                "extra.rayzani.forge",
+                f"is {settings.forge!r}, not a forge the site can link to",
+                f"write one of {', '.join(FORGES)}",
+            )
+        )
     return settings, problems
 
 

@@ -8,6 +8,15 @@ from typing import Any
 from rayzani.load.yaml_io import UNREADABLE, read_yaml_or_problem
 from rayzani.model import IRAN_TIME, Portal, option_label
 from rayzani.problems import Problem
+from rayzani.settings import FORM_FOLDERS
+
+
+def shown_forms_folder(root: Path, forge: str) -> str:
+    """The folder (from the root) whose issue forms `forge` shows: the first of its folders that
+    holds a form, as the forge itself picks."""
+    folders = FORM_FOLDERS.get(forge, FORM_FOLDERS["github"])
+    found = (f for f in folders if any(p.stem != "config" for p in (root / f).glob("*.y*ml")))
+    return next(found, folders[0])
 
 
 def read_issue_forms(root: Path, problems: list[Problem], folder_name: str = ".github") -> dict[Path, Any]:
@@ -26,8 +35,6 @@ def read_issue_forms(root: Path, problems: list[Problem], folder_name: str = ".g
         if data is not UNREADABLE:
             forms[path] = data
     return forms
-
-
 
 
 def check_votes(portal: Portal, problems: list[Problem]) -> None:

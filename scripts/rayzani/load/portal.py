@@ -13,7 +13,7 @@ from rayzani.load.checks import check_anchor_reuse, check_changes, check_decisio
 from rayzani.load.content import load_call, load_draft, load_panels
 from rayzani.load.form_sets import check_form_sets
 from rayzani.load.markdown import check_characters
-from rayzani.load.poll_checks import check_vote_forms, check_votes, read_issue_forms
+from rayzani.load.poll_checks import check_vote_forms, check_votes, read_issue_forms, shown_forms_folder
 from rayzani.load.records import load_records
 from rayzani.load.yaml_io import read_yaml
 from rayzani.model import Portal
@@ -77,6 +77,7 @@ def _load_portal(
     forgejo_votes = check_vote_forms(forgejo_forms, portal, problems)
     portal.vote_forms = portal.vote_forms or forgejo_votes  # a portal on Forgejo alone
     check_form_sets(github_forms, forgejo_forms, problems)
+    portal.issue_form_folder = shown_forms_folder(root, settings.forge)
     check_changes(portal, problems)
     check_anchor_reuse(portal, problems)
     return portal, problems

@@ -437,6 +437,9 @@ class Portal:
     votes: dict[str, list[Vote]] = field(default_factory=dict)
     # The issue form (file name under .github/ISSUE_TEMPLATE/) each call's poll is voted in, per call slug.
     vote_forms: dict[str, str] = field(default_factory=dict)
+    # The folder whose issue forms the portal's forge shows (its first one holding any), from the
+    # repository's root: Forgejo and Gitea name a form by its path there.
+    issue_form_folder: str = ".github/ISSUE_TEMPLATE"
     # The repository it was read from: where the private key file and the theme's fonts are.
     root: Path = Path(".")
     # The day it stands on (load_portal's build date): decisions dated later are not yet published.

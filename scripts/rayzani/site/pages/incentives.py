@@ -25,6 +25,7 @@ from rayzani.i18n.messages import text as translate_text
 from rayzani.load.yaml_io import read_yaml
 from rayzani.model import LANGS, Call, Draft, Submission
 from rayzani.render.environment import render, translate
+from rayzani.settings import Settings
 from rayzani.site.context import Site
 from rayzani.site.files.pdf import font_face_css, html_to_pdf
 from rayzani.site.qr import qr_svg
@@ -152,11 +153,18 @@ def certificate_context(inc: Incentives, cert: Certificate, lang: str, key: str,
         "contributions": inc.contributions(key, list(cert.records), lang),
         "issued": format_date(inc.site.today, lang),
         "verify_url": inc.site.url(urls.verify_key(), lang),
-        "issuer": settings.certificate_issuer.get(lang) or settings.certificate_issuer.get("fa"),
+        "issuer": certificate_issuer(settings, lang),
         "logo": logo,
         "own_url": own_url,
         "qr": qr_svg(own_url, translate_text("certificate_qr_label", lang, url=own_url)),
     }
+
+
+def certificate_issuer(settings: Settings, lang: str) -> str | None:
+    """Who issues the certificates: `certificate_issuer` if the portal names another body, else
+    the agency that runs the portal (one name to keep up to date, as on the footer)."""
+    names = settings.certificate_issuer or settings.agency
+    return names.get(lang) or names.get("fa")
 
 
 def certificate_page(inc: Incentives, cert: Certificate, lang: str) -> str:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
 from rayzani import urls
+from rayzani.i18n.messages import text
 from rayzani.model import AGE_BANDS, GENDERS, MAX_COMMENT_CHARS, RESPONDENT_TYPES, Call, Draft
 from rayzani.model.provinces import PROVINCES
 from rayzani.render.environment import render, translate
@@ -17,12 +17,23 @@ ISSUE_FORM = "comment.yml"
 IDEA_FORM = "idea.yml"
 
 
+def forge_issue_url(site: Site, form: str, values: dict[str, str]) -> str:
+    """The portal's forge's new-issue page with the issue form `form` prefilled with `values`."""
+    settings = site.settings
+    folder = site.portal.issue_form_folder
+    return urls.issue_form(settings.forge_url, settings.repo, settings.forge, folder, form, values)
+
+
+def forge_name(site: Site, lang: str) -> str:
+    """The forge's name as the page's language writes it ("GitHub", "Forgejo"), for the links."""
+    return text(f"forge_{site.settings.forge}", lang)
+
+
 def issue_form_url(site: Site, draft: Draft, anchor: str | None) -> str | None:
     """The forge's new-issue page with the comment form prefilled, or None without a repo."""
     if not site.settings.repo:
         return None
-    query = {"template": ISSUE_FORM, "draft": draft.slug, **({"article": anchor} if anchor else {})}
-    return f"{site.settings.forge_url.rstrip('/')}/{site.settings.repo}/issues/new?{urlencode(query)}"
+    return forge_issue_url(site, ISSUE_FORM, {"draft": draft.slug, **({"article": anchor} if anchor else {})})
 
 
 @dataclass
@@ -30,6 +41,7 @@ class CommentLink:
     label: str
     url: str
     kind: str  # issue or form
+    forge: str = ""  # the forge's name, for an issue form's link
 
 
 def comment_links(site: Site, draft: Draft, from_key: str, lang: str) -> dict[str, list[CommentLink]]:
@@ -42,7 +54,10 @@ def comment_links(site: Site, draft: Draft, from_key: str, lang: str) -> dict[st
         found = []
         issue = issue_form_url(site, draft, wanted)
         if issue:
-            found.append(CommentLink(translate("comment_via_issue", lang), issue, "issue"))
+            forge = forge_name(site, lang)
+            found.append(
+                CommentLink(translate("comment_via_issue", lang, forge=forge), issue, "issue", forge)
+            )
         if site.settings.form_endpoint:
             url = urls.link(from_key, urls.comment_form_key(draft.slug, wanted))
             found.append(CommentLink(translate("comment_via_form", lang), url, "form"))
@@ -57,12 +72,12 @@ def idea_links(site: Site, call: Call, lang: str) -> dict[str, list[CommentLink]
         return {}
     if "issue" not in call.channels:
         return {}
-    base = f"{settings.forge_url.rstrip('/')}/{settings.repo}/issues/new?"
-    label = translate("idea_via_issue", lang)
+    forge = forge_name(site, lang)
+    label = translate("idea_via_issue", lang, forge=forge)
     return {
         d.id: [
             CommentLink(
-                label, base + urlencode({"template": IDEA_FORM, "call": call.slug, "domain": d.id}), "issue"
+                label, forge_issue_url(site, IDEA_FORM, {"call": call.slug, "domain": d.id}), "issue", forge
             )
         ]
         for d in call.domains
@@ -99,6 +114,7 @@ def comment_form_page(site: Site, draft: Draft, anchor: str | None, lang: str) -
         title=draft.text(lang).title,
         endpoint=site.settings.form_endpoint,
         issue_url=issue_form_url(site, draft, anchor),
+        forge=forge_name(site, lang),
         back=urls.link(key, urls.draft_key(draft.slug), anchor or ""),
         sections=sections,
         types=choices(RESPONDENT_TYPES, "type_", lang),

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
 from rayzani import urls
 from rayzani.analysis.polls import REJECTION_REASONS, Tally, tally
@@ -13,7 +12,14 @@ from rayzani.i18n.text import localise_digits
 from rayzani.model import AGE_BANDS, GENDERS, RESPONDENT_TYPES, Call, Window
 from rayzani.render.environment import render, translate
 from rayzani.site.context import Site
-from rayzani.site.pages.intake import Choice, CommentLink, choices, province_choices
+from rayzani.site.pages.intake import (
+    Choice,
+    CommentLink,
+    choices,
+    forge_issue_url,
+    forge_name,
+    province_choices,
+)
 from rayzani.site.views import state_view
 
 
@@ -24,8 +30,7 @@ def vote_issue_url(site: Site, call: Call) -> str | None:
     if form is None or not settings.repo or "issue" not in call.channels:
         return None
     # The form's `call` default already names the call; prefilling it too keeps a copied form right.
-    query = urlencode({"template": form, "call": call.slug})
-    return f"{settings.forge_url.rstrip('/')}/{settings.repo}/issues/new?{query}"
+    return forge_issue_url(site, form, {"call": call.slug})
 
 
 def takes_web_votes(site: Site, call: Call) -> bool:
@@ -51,7 +56,8 @@ def vote_ways(site: Site, call: Call, from_key: str, lang: str) -> VoteWays | No
     links = []
     issue = vote_issue_url(site, call)
     if issue:
-        links.append(CommentLink(translate("vote_via_issue", lang), issue, "issue"))
+        forge = forge_name(site, lang)
+        links.append(CommentLink(translate("vote_via_issue", lang, forge=forge), issue, "issue", forge))
     if takes_web_votes(site, call):
         form = urls.link(from_key, urls.vote_form_key(call.slug))
         links.append(CommentLink(translate("vote_via_form", lang), form, "form"))
@@ -102,6 +108,7 @@ def vote_form_page(site: Site, call: Call, lang: str) -> str:
         # Why there is no form: the portal has no form service, or this call takes no web votes.
         form_off="vote_form_not_set_up" if "form" in call.channels else "vote_form_not_a_channel",
         issue_url=vote_issue_url(site, call),
+        forge=forge_name(site, lang),
         call_url=urls.link(key, urls.call_key(call.slug)),
         results_url=urls.link(key, urls.poll_key(call.slug)),
         options=[Choice(o.id, o.name.get(lang)) for o in call.poll.options],
