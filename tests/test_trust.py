@@ -227,7 +227,7 @@ def test_consultation_pages_link_their_csv_and_json_while_open(example_site, key
     )
 
 
-TRUST_SETTINGS_START = "    # The footer and the trust pages"
+TRUST_SETTINGS_START = "    # The footer, the trust pages"
 
 
 def portal_with(tmp_path: Path, settings: str) -> Repo:
