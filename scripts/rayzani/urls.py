@@ -62,8 +62,9 @@ PATTERNS: dict[str, str] = {
     "datapackage": "data/datapackage.json",
     "feed": "feeds/{lang}/{feed}.{kind}.xml",
     "calls_json": "calls.json",
-    # What the search index gets of each comment (its reference, where it is), per language.
-    "search_references": "search/references.json",
+    # Each comment's reference and where it is, for search, in shards named by the reference's
+    # first two digits ("12"), per language (rayzani.site.files.search_references).
+    "search_reference_shard": "search/references/{lang}/{shard}.json",
 }
 
 
@@ -250,8 +251,8 @@ def absolute_file(site_url: str, path: str) -> str:
     return _base(site_url) + path
 
 
-def search_references() -> str:
-    return fill("search_references")
+def search_reference_shard(lang: str, shard: str) -> str:
+    return fill("search_reference_shard", lang=lang, shard=shard)
 
 
 def site_path(key: str, lang: str, fragment: str = "") -> str:
