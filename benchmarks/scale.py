@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gzip
 import os
 import random
 import re
@@ -150,6 +151,14 @@ def measure(size: int) -> dict[str, float]:
         draft_pages = [p for p in (site / "drafts" / DRAFT).rglob("index.html")]
         figures["draft_page_kib"] = (site / "drafts" / DRAFT / "index.html").stat().st_size / 1024
         figures["largest_page_kib"] = max(p.stat().st_size for p in draft_pages) / 1024
+        # What opening search costs (the Persian index: pages only, whatever N) and what a
+        # reference search adds (one shard of search/references/fa/).
+        figures["index_kib"] = (site / "search" / "index-fa.json").stat().st_size / 1024
+        shards = list((site / "search" / "references" / "fa").glob("*.json"))
+        largest = max(shards, key=lambda p: p.stat().st_size)
+        figures["shards"] = len(shards)
+        figures["shard_kib"] = largest.stat().st_size / 1024
+        figures["shard_gzip_kib"] = len(gzip.compress(largest.read_bytes(), 6)) / 1024
         # One more comment arrives, after all the others: validate, regenerate and build again
         # in this process (as `rayzani serve` does), then once more with a new `rayzani build`.
         for name, command in (("rebuild", None), ("rebuild_cli", "cli")):
@@ -211,7 +220,9 @@ def main() -> None:
             f"{f['rebuild_cli_s']:6.1f} s with a new `rayzani build`, {f['rebuild_ci_s']:6.1f} s in a fresh "
             "checkout with the cache restored (CI); "
             f"peak {f['peak_mib']:6.0f} MiB; site {f['site_mib']:6.1f} MiB; draft page "
-            f"{f['draft_page_kib']:.0f} KiB, largest draft page {f['largest_page_kib']:.0f} KiB",
+            f"{f['draft_page_kib']:.0f} KiB, largest draft page {f['largest_page_kib']:.0f} KiB; "
+            f"search index (fa) {f['index_kib']:.0f} KiB, largest of {f['shards']:.0f} reference "
+            f"shards {f['shard_kib']:.0f} KiB ({f['shard_gzip_kib']:.0f} KiB gzipped)",
             flush=True,
         )
     for smaller, larger in zip(rows, rows[1:], strict=False):

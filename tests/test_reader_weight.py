@@ -6,7 +6,8 @@ articles.
   search (and then only the page's language's), and the Persian draft page weighs under the
   budget before fonts.
 - Typing a comment's reference (as on its card, in Persian or ASCII digits) in the search box
-  finds the comment and lands on its card, in both languages, at 360 px and 1280 px.
+  finds the comment and lands on its card, in both languages, at 360 px and 1280 px (the
+  reference shards themselves: `test_search_references.py`).
 - After a renumbering, a comment names its article as the reader sees it now, and says how it
   was named in the version it was made on; the report's headings name each article once.
 """
@@ -299,6 +300,8 @@ def test_first_visit_asks_only_its_own_host_no_sitemap_and_no_index_until_search
     indexes = [p for p in v.paths() if "/search/index-" in p]
     assert indexes == [own_index], indexes
     assert not [p for p in v.paths() if p.endswith("sitemap.xml")]
+    # A reference shard is fetched for a query that looks like a reference, not on opening search.
+    assert not [p for p in v.paths() if "/search/references/" in p]
 
 
 # ----------------------------------------------------------------- finding a comment --
@@ -330,19 +333,21 @@ def test_every_card_prints_a_reference_of_its_own(example_site):
     assert fa == en, "a comment's reference is the same in both languages"
 
 
-def test_comment_text_stays_out_of_the_search_index(example_site):
+def test_comment_text_stays_out_of_the_search_index_and_the_reference_shards(example_site):
     import json
 
     for lang in LANGS:
         index = json.loads((example_site / "search" / f"index-{lang}.json").read_text(encoding="utf-8"))
-        entries = [d for d in index["docs"] if "#c-" in d["location"]]
-        assert entries
+        shards = sorted((example_site / "search" / "references" / lang).glob("*.json"))
+        assert index["docs"] and shards
         bodies = [
             card.get("rz-comment__body", "").strip()
             for page in (example_site / prefix(lang) / DRAFT / "comments").glob("*/index.html")
             for card in read(page).cards
         ]
-        indexed = json.dumps(index["docs"], ensure_ascii=False)
+        indexed = json.dumps(index["docs"], ensure_ascii=False) + "".join(
+            shard.read_text(encoding="utf-8") for shard in shards
+        )
         long_bodies = [b for b in bodies if len(b) > 40]
         assert long_bodies
         assert not [b for b in long_bodies if b[:40] in indexed]

@@ -63,10 +63,11 @@ PATTERNS: dict[str, str] = {
     "datapackage": "data/datapackage.json",
     "feed": "feeds/{lang}/{feed}.{kind}.xml",
     "calls_json": "calls.json",
-    # What the search index gets of each comment (its reference, where it is), per language.
-    "search_references": "search/references.json",
     # The forge's new-issue page with an issue form chosen and prefilled (`issue_form` below).
     "issue_form": "{forge_url}/{repo}/issues/new?{query}",
+    # Each comment's reference and where it is, for search, in shards named by the reference's
+    # first two digits ("12"), per language (rayzani.site.files.search_references).
+    "search_reference_shard": "search/references/{lang}/{shard}.json",
 }
 
 
@@ -253,8 +254,8 @@ def absolute_file(site_url: str, path: str) -> str:
     return _base(site_url) + path
 
 
-def search_references() -> str:
-    return fill("search_references")
+def search_reference_shard(lang: str, shard: str) -> str:
+    return fill("search_reference_shard", lang=lang, shard=shard)
 
 
 def site_path(key: str, lang: str, fragment: str = "") -> str:

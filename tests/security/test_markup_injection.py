@@ -288,13 +288,21 @@ def check_text_tree(value: object, where: str) -> list[str]:
 
 def test_search_index_holds_participant_text_escaped_once(hostile_site, names):
     _, site = hostile_site
-    # One index per language (the build splits Material's); every document of both.
+    # One index per language (the build splits Material's); every document of both, and every
+    # entry of the comment-reference shards (the worker shows them as documents too).
     index = {"docs": [
         doc
         for part in sorted((site / "search").glob("index-*.json"))
         for doc in json.loads(part.read_text(encoding="utf-8"))["docs"]
     ]}
     assert index["docs"]
+    shard_files = sorted((site / "search" / "references").rglob("*.json"))
+    shards = [json.loads(path.read_text(encoding="utf-8")) for path in shard_files]
+    assert shards
+    for shard in shards:
+        pages = shard["pages"].items()
+        index["docs"] += [{"location": loc, "title": title, "text": ""} for loc, title in pages]
+        index["docs"] += [entry for entries in shard["comments"].values() for entry in entries]
     problems = check_text_tree(index["docs"], "search_index")
     assert not problems, "\n".join(problems[:20])
     # Material shows titles and texts as HTML: each name is there as escaped text, never as a tag.

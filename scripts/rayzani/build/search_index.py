@@ -3,11 +3,12 @@
 Material fetches `search/search_index.json` on every page as soon as it loads, and
 mkdocs-static-i18n writes there one index of every language's pages (255 KB for the example):
 every page view paid for both languages' indexes, searched or not. After the last language is
-built, the merged index is split by language into `search/index-<lang>.json` (each with the
-search entries of its comments' references, `rayzani.site.files.search_references`), and
-Material's own address is left with the settings and no document. The Rayzani worker
+built, the merged index is split by language into `search/index-<lang>.json`, and Material's
+own address is left with the settings and no document. The Rayzani worker
 (`overrides/assets/javascripts/workers/rayzani-search.js`) fetches the page's language's index
-when the reader opens search.
+when the reader opens search. The index holds the pages only, so its size does not grow with
+the comments: a comment is found by its reference through the shard files of
+`rayzani.site.files.search_references`, which the worker fetches one at a time.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority
 
-from rayzani.site.files.search_references import search_references_path
+from rayzani.site.files.search_references import reference_shard_pattern
 
 MATERIAL_INDEX = "search/search_index.json"
 LANGUAGE_INDEX = "search/index-{lang}.json"
@@ -27,6 +28,11 @@ LANGUAGE_INDEX = "search/index-{lang}.json"
 
 def language_index(lang: str) -> str:
     return LANGUAGE_INDEX.format(lang=lang)
+
+
+def reference_shards(lang: str) -> str:
+    """A language's reference shards under the site root, `{shard}` for the worker to fill."""
+    return reference_shard_pattern(lang)
 
 
 def language_of(location: str, prefixes: dict[str, str], default: str) -> str:
@@ -46,34 +52,13 @@ def split_index(site_dir: Path, prefixes: dict[str, str], default: str) -> None:
     if not merged_path.is_file():
         return
     merged = json.loads(merged_path.read_text(encoding="utf-8"))
-    references_path = site_dir / search_references_path()
-    references: dict[str, list[dict[str, Any]]] = {}
-    if references_path.is_file():
-        references = json.loads(references_path.read_text(encoding="utf-8"))
-        references_path.unlink()
     docs: dict[str, list[dict[str, Any]]] = {lang: [] for lang in prefixes}
     for doc in merged.get("docs", []):
         docs.setdefault(language_of(str(doc.get("location", "")), prefixes, default), []).append(doc)
     for lang, entries in docs.items():
-        index = {"config": merged.get("config", {}), "docs": with_pages(entries, references.get(lang, []))}
+        index = {"config": merged.get("config", {}), "docs": entries}
         write_json(site_dir / language_index(lang), index)
     write_json(merged_path, {"config": merged.get("config", {}), "docs": []})
-
-
-def with_pages(docs: list[dict[str, Any]], references: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The pages' documents, then each comment's entry, after an entry for its page when search
-    does not index that page (a discussion page). Material files a document whose location has a
-    "#" under the document of its page, which must come first; one that finds no page is filed as
-    the page itself, under the wrong address, and is never found."""
-    known = {str(doc.get("location", "")) for doc in docs}
-    out = list(docs)
-    for entry in references:
-        page = str(entry["location"]).split("#")[0]
-        if page not in known:
-            out.append({"location": page, "title": entry.get("page_title", ""), "text": ""})
-            known.add(page)
-        out.append({key: entry[key] for key in ("location", "title", "text")})
-    return out
 
 
 def write_json(path: Path, data: object) -> None:

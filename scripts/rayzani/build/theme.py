@@ -14,9 +14,10 @@ What the YAML configuration cannot say without Python tags:
   on one line (`<td>a</td><td>b</td>`, `<dt>a</dt><dd>b</dd>`) would be indexed as one word
   "ab". A newline is put between a closing block tag and the next tag before indexing.
 - Language links: the head's `<link rel="alternate" hreflang>` are left out (`drop_language_links`).
-- The search: the name of the page's language's index (`rayzani.build.search_index`) for the
-  worker, and a version for the search worker's URL (a hash of its text), so that browsers fetch it
-  again after it changes although its file name stays the same.
+- The search: the name of the page's language's index and of its reference shards
+  (`rayzani.build.search_index`) for the worker, and a version for the search worker's URL (a
+  hash of its text), so that browsers fetch it again after it changes although its file name
+  stays the same.
 - 404.html: mkdocs-static-i18n renders it once per language into the same file, the last
   (English) one winning, and with the language links of whatever page came last. The
   default language's rendering is kept, with the home pages as language links: the default
@@ -54,7 +55,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 from rayzani.build.framing import framed_dir, list_in_sitemap, stamp_framed_pages
-from rayzani.build.search_index import language_index
+from rayzani.build.search_index import language_index, reference_shards
 from rayzani.load.config import load_settings
 from rayzani.settings import Settings
 from rayzani.site.pages.trust import footer_html
@@ -87,6 +88,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     # The settings as validated (the build has refused a portal whose settings fail), for the footer.
     config.extra["rayzani_settings"] = load_settings(Path(config.config_file_path))[0]
     config.extra["rayzani_search_index"] = language_index(language)
+    config.extra["rayzani_search_references"] = reference_shards(language)
     return config
 
 

@@ -2,11 +2,12 @@
  * Rayzani search worker: Material for MkDocs' own search worker, loaded unchanged, with three
  * additions. overrides/main.html points Material at this file instead of its worker:
  *
- *   rayzani-search.js?worker=search.<hash>.min.js&index=<URL of the language's index>&channel=<name>
+ *   rayzani-search.js?worker=search.<hash>.min.js&index=<URL of the language's index>
+ *     &references=<URL of the language's reference shards, with {shard}>&channel=<name>
  *
  * 1. One language per search, loaded only when the reader opens search. The build
  *    (rayzani.build.search_index) writes one index per language (search/index-<lang>.json,
- *    with the references of that language's comments) and leaves at Material's own address
+ *    its pages only) and leaves at Material's own address
  *    (search/search_index.json), which Material fetches on every page, only its settings and
  *    no document. Material's SETUP message (that empty index) is held here; when the page says,
  *    on the BroadcastChannel named `channel`, that search was opened (the search box focused,
@@ -21,8 +22,14 @@
  *    controls go, Persian and Arabic-Indic digits become ASCII. A word written with a
  *    half-space (ZWNJ) is indexed whole and by its parts: "می‌شود" is found by "می‌شود",
  *    "میشود", "می شود" and "شود". The text shown in results is not changed: tokens keep their
- *    positions, so highlighting still marks the original words. A comment's reference
- *    ("۱۲۳۴-۵۶۷۸") is found typed with Persian or ASCII digits.
+ *    positions, so highlighting still marks the original words.
+ *
+ * 3. Comments by their reference, without weighing the index. A comment's entry is not in the
+ *    index (at 100,000 comments it would be most of it) but in the shard named by its
+ *    reference's first two digits (rayzani.site.files.search_references). A query that looks
+ *    like a reference ("۱۲۳۴-۵۶۷۸", "12345678", or its first four digits or more, typed with
+ *    Persian or ASCII digits) fetches that one shard, once, and its matching comments come
+ *    first in the answer, grouped under their page as Material groups its own results.
  *
  * This runs in a Web Worker (importScripts); it has no effect on pages without JavaScript.
  */
@@ -34,6 +41,7 @@
   if (!/^search\.[0-9a-f]+\.min\.js$/.test(worker))
     throw new Error("rayzani-search: unexpected Material worker name: " + worker);
   var indexUrl = params.get("index") || "";
+  var referencesUrl = params.get("references") || "";
   var channelName = params.get("channel") || "";
 
   /* ---------------------------------------------------------------- fold -- */
@@ -97,7 +105,7 @@
 
   /* ------------------------------------------------------------ messages -- */
 
-  var SETUP = 0, QUERY = 2; // Material's SearchMessageType
+  var SETUP = 0, QUERY = 2, RESULT = 3; // Material's SearchMessageType
   var OPEN = "open", LISTENING = "listening"; // the page's words on the channel
 
   function rewrite(message) {
@@ -114,12 +122,16 @@
   var waiting = [];      // messages that came while the index was loading
 
   function deliver(message) {
-    material.call(self, { type: "message", data: rewrite(message) });
+    var data = rewrite(message);
+    // Material answers every query once, in order: its answer takes the head of `lookups`.
+    if (data && data.type === QUERY) lookups.push(commentsFor(referenceDigits(data.data)));
+    material.call(self, { type: "message", data: data });
   }
 
   // Material's worker registers its handler with addEventListener("message", ...) while it
   // loads; that one registration is kept here and called with rewritten messages.
   function loadMaterial() {
+    self.postMessage = answer; // Material's worker posts with the global postMessage
     var nativeAddEventListener = self.addEventListener;
     self.addEventListener = function (type, listener, options) {
       if (type === "message" && typeof listener === "function" && !material) {
@@ -183,6 +195,109 @@
     channel.postMessage(LISTENING);
   } else {
     opened = true;
+  }
+
+  /* --------------------------------------------- comments by reference -- */
+
+  // Four digits, then an optional dash (or space) and up to four more: "1234-5678", "12345678",
+  // "1234", "1234-56". The query has been folded: Persian digits are ASCII here.
+  var REFERENCE = /^\s*(\d{4})[\s\-\u2010-\u2015\u2212]?(\d{0,4})\s*$/;
+  var SHARD_DIGITS = 2;
+  var shards = {};     // shard name -> promise of its document (null: no comment in it)
+  var lookups = [];    // per query handed to Material, in order: promise of its comments
+  var answered = Promise.resolve();
+  var nativePostMessage = self.postMessage.bind(self);
+
+  function referenceDigits(query) {
+    var match = typeof query === "string" ? REFERENCE.exec(query) : null;
+    return match ? match[1] + match[2] : null;
+  }
+
+  function shard(name) {
+    if (!shards[name])
+      shards[name] = fetch(referencesUrl.replace("{shard}", name), { credentials: "same-origin" })
+        .then(function (response) {
+          return response.ok ? response.json() : null; // a shard no reference falls in is not written
+        })
+        .catch(function (error) {
+          delete shards[name]; // the next query tries again
+          console.warn(error);
+          return null;
+        });
+    return shards[name];
+  }
+
+  // The comments whose reference starts with `digits`, as Material's result groups: each page
+  // (its title, as the search index names pages) followed by its comments' entries.
+  function commentsFor(digits) {
+    if (digits === null || !referencesUrl) return Promise.resolve([]);
+    return shard(digits.slice(0, SHARD_DIGITS)).then(function (data) {
+      var groups = [], byPage = {};
+      var comments = (data && data.comments) || {}, pages = (data && data.pages) || {};
+      var keys = Object.keys(comments).filter(function (key) { return key.indexOf(digits) === 0; });
+      keys.sort();
+      for (var k = 0; k < keys.length; k++)
+        for (var c = 0; c < comments[keys[k]].length; c++) {
+          var entry = comments[keys[k]][c], page = String(entry.location).split("#")[0];
+          if (!byPage[page]) {
+            byPage[page] = [{ location: page, title: pages[page] || "", text: "" }];
+            groups.push(byPage[page]);
+          }
+          byPage[page].push({ location: entry.location, title: entry.title, text: entry.text });
+        }
+      return groups;
+    });
+  }
+
+  function pageOf(group) {
+    for (var i = 0; i < group.length; i++)
+      if (String(group[i].location).indexOf("#") === -1) return group[i].location;
+    return null;
+  }
+
+  // Material's answer with the comments first. A page that has both (a call page, which the
+  // index holds) is shown once: its comments, then what Material found on it.
+  function withComments(result, groups) {
+    if (!groups.length) return result;
+    var items = (result && result.items) || [], score = 1, byPage = {}, out = [];
+    for (var i = 0; i < items.length; i++)
+      if (items[i].length) score = Math.max(score, items[i][0].score);
+    for (var g = 0; g < groups.length; g++) {
+      var group = groups[g].map(function (doc) {
+        return { location: doc.location, title: doc.title, text: doc.text, score: score, terms: {} };
+      });
+      byPage[group[0].location] = group;
+      out.push(group);
+    }
+    for (var j = 0; j < items.length; j++) {
+      var same = byPage[pageOf(items[j])];
+      if (!same) out.push(items[j]);
+      else
+        for (var d = 0; d < items[j].length; d++)
+          if (items[j][d].location !== same[0].location) same.push(items[j][d]);
+    }
+    var merged = {};
+    for (var key in result) merged[key] = result[key];
+    merged.items = out;
+    return merged;
+  }
+
+  // Material's messages to the page: a query's answer waits for its comments (answers stay in
+  // the order of the queries); anything else goes as it is.
+  function answer(message) {
+    if (!message || message.type !== RESULT) return nativePostMessage(message);
+    var comments = lookups.shift() || Promise.resolve([]);
+    answered = answered
+      .then(function () { return comments; })
+      .then(function (groups) {
+        var data = message.data;
+        try {
+          data = withComments(message.data, groups);
+        } catch (error) {
+          console.warn(error); // a shard of another shape: Material's answer as it is
+        }
+        nativePostMessage({ type: RESULT, data: data });
+      });
   }
 
   /* ------------------------------------------------ Persian-aware lunr -- */
