@@ -111,3 +111,30 @@ def test_reference_search_fetches_one_shard_and_finds_the_comment_from_four_digi
         assert fetched == [shard], fetched
     finally:
         v.close()
+
+
+def test_search_still_answers_when_the_first_fetch_of_the_index_is_lost(browser, base, example_site):
+    # A phone's network drops requests: the worker tries the index again instead of staying silent.
+    from playwright.sync_api import expect
+
+    card_id, printed, _ = card_references(example_site, "en")[-1]
+    v = Visit(browser, base, VIEWPORTS["desktop"])
+    lost: list[str] = []
+
+    def drop_first(route):  # type: ignore[no-untyped-def]
+        if not lost:
+            lost.append(route.request.url)
+            route.abort("connectionreset")
+        else:
+            route.continue_()
+
+    try:
+        v.context.route("**/search/index-en.json", drop_first)
+        v.open(prefix("en"))
+        open_search(v.page)
+        v.page.locator("input[data-md-component=search-query]").press_sequentially(printed)
+        result = v.page.locator(f'.md-search-result__list a.md-search-result__link[href*="#{card_id}"]')
+        expect(result.first).to_be_visible(timeout=LOAD_MS)
+        assert lost, "the first index request was not dropped"
+    finally:
+        v.close()

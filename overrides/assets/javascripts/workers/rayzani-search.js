@@ -118,7 +118,7 @@
 
   var material = null;   // Material's message handler, once its worker is loaded
   var setup = null;      // Material's SETUP message, held until search is opened
-  var opened = false, loading = false;
+  var opened = false, loading = false, retries = 0;
   var waiting = [];      // messages that came while the index was loading
 
   function deliver(message) {
@@ -169,8 +169,11 @@
         for (var i = 0; i < queued.length; i++) deliver(queued[i]);
       })
       .catch(function (error) {
-        loading = false; // opening search again tries again
+        // A phone's network drops a request now and then: try again a few times, and on the
+        // reader's next keystroke, so that search never stays silent after one lost fetch.
+        loading = false;
         console.warn(error);
+        if (retries < 3) setTimeout(load, 1000 * Math.pow(3, retries++));
       });
   }
 
@@ -179,10 +182,10 @@
     if (waiting === null) return deliver(message);
     if (message && message.type === SETUP) {
       setup = message;
-      load();
     } else {
       waiting.push(message);
     }
+    load();
   });
 
   if (typeof BroadcastChannel === "function" && channelName) {
