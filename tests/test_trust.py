@@ -278,3 +278,13 @@ def test_a_wrong_trust_setting_is_a_validation_problem_naming_its_field(tmp_path
     repo = portal_with(tmp_path, settings)
     assert rayzani(["--root", str(repo.root), "validate"]) != 0
     assert field in capsys.readouterr().err
+
+
+def test_the_privacy_notice_names_the_portals_own_forge(tmp_path):
+    # A self-hosted portal's participants comment on its Forgejo, not on GitHub.
+    repo = portal_with(tmp_path, "    forge: forgejo\n")
+    site = tmp_path / "site"
+    assert rayzani(["--root", str(repo.root), "build", "--site-dir", str(site), "--date", BUILD_DATE]) == 0
+    for lang, name in (("fa", "فورجیو"), ("en", "Forgejo")):
+        privacy = page(site, lang, "privacy/").read_text(encoding="utf-8")
+        assert name in privacy and "GitHub" not in privacy and "گیت‌هاب" not in privacy, lang

@@ -115,6 +115,7 @@ def privacy_page(site: Site, lang: str) -> str:
         asked=ASKED,
         threshold=site.settings.suppression_threshold,
         retention=_localized(site.settings.retention, lang),
+        forge=messages.text(f"forge_{site.settings.forge}", lang),  # where issue forms are
     )
 
 
