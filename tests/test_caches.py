@@ -277,3 +277,47 @@ def test_each_rebuild_of_a_serving_process_frees_the_portal_before(portal):
     del project
     write_pages(load_project(portal.root, cache=cache), project_date())
     assert earlier() is None
+
+
+def reference_shards(site: dict[str, str]) -> dict[str, str]:
+    return {path: data for path, data in site.items() if path.startswith("search/references/")}
+
+
+def test_a_rebuild_makes_again_only_the_reference_shards_of_a_new_comment(portal, tmp_path, monkeypatch):
+    """The shards of unchanged comments come from the store; the new comment's shard is made
+    anew in each language, and every shard equals a cold build's, byte for byte."""
+    from rayzani.model.references import derived_reference
+    from rayzani.site.files import search_references
+
+    build(portal, tmp_path / "first")
+    portal.write("submissions/sample/c7.yml", RECORD.replace("id: c1", "id: c7").replace("form:1", "form:7"))
+    made: list[str] = []
+    write = search_references.shard_bytes
+
+    def counting(shard):  # type: ignore[no-untyped-def]
+        made.extend(shard["comments"])
+        return write(shard)
+
+    monkeypatch.setattr(search_references, "shard_bytes", counting)
+    warm = reference_shards(build(portal, tmp_path / "warm"))
+    new = derived_reference("sample", "c7").replace("-", "")
+    assert new in made and {m[:2] for m in made} == {new[:2]}, "only the new comment's shard is made"
+    assert len([m for m in made if m == new]) == 2, "once in each language"
+    assert any(new in data for data in warm.values())
+    shutil.rmtree(cache_root(portal.root))
+    made.clear()
+    assert reference_shards(build(portal, tmp_path / "cold")) == warm
+    assert new in made and len({m[:2] for m in made}) > 1, "a cold build makes every shard"
+
+
+def test_a_renamed_draft_renames_it_in_every_kept_reference_shard(portal, tmp_path):
+    """What a shard says beside its comments (the draft's title, its articles) is part of what
+    names it in the store: editing the draft changes shards no record changed in."""
+    before = reference_shards(build(portal, tmp_path / "first"))
+    portal.edit("content/drafts/sample/index.fa.md", "title: آیین‌نامه آزمایشی", "title: آیین‌نامه بازنگری‌شده")
+    portal.edit("content/drafts/sample/index.fa.md", "## ماده ۱ — تعاریف", "## ماده ۱ (تعاریف)")
+    warm = reference_shards(build(portal, tmp_path / "warm"))
+    assert warm != before
+    assert all("بازنگری‌شده" in data for path, data in warm.items() if "/fa/" in path)
+    shutil.rmtree(cache_root(portal.root))
+    assert reference_shards(build(portal, tmp_path / "cold")) == warm
