@@ -12,8 +12,9 @@ Rayzani keeps any of that in a global.
 
 Namespaces: `records` (parsed records, sharded), `html` (rendered comment cards, one file
 each), `near-duplicate-features` and `near-duplicate-groupings` (sharded), `open-data`
-(CSV and JSON lines, sharded), `pdf` (one file per document) and the encrypted file of
-opened sealed boxes (`rayzani.cache.opened_cache`).
+(CSV and JSON lines, sharded), `search-references` (the comment-reference shards' bytes,
+sharded), `pdf` (one file per document) and the encrypted file of opened sealed boxes
+(`rayzani.cache.opened_cache`).
 """
 
 from __future__ import annotations
