@@ -42,6 +42,11 @@ def _localized(value: dict | None) -> Localized | None:
     return Localized(normalise(value["fa"]), normalise(value["en"]) if value.get("en") else None)
 
 
+def _publication(data: dict) -> Publication:
+    """A checked record's publication block (comments and votes alike); absent: published."""
+    return Publication(**data["publication"]) if data.get("publication") else Publication()
+
+
 def _check_publication(value: dict | None, path: Path) -> list[Problem]:
     if value is None:
         return []
@@ -126,7 +131,7 @@ def load_submission(path: Path, problems: list[Problem]) -> Submission | Vote | 
         sealed=data.get("sealed"),
         demo=bool(data.get("demo", False)),
         version=str(data["version"]) if data.get("version") is not None else None,
-        publication=Publication(**data["publication"]) if data.get("publication") else Publication(),
+        publication=_publication(data),
         redactions=tuple(data.get("redactions") or ()),
         late=bool(data.get("late", False)),
         text_sha256=data.get("text_sha256"),
@@ -278,7 +283,7 @@ def load_vote(data: dict, path: Path) -> tuple[Vote | None, list[Problem]]:
         demo=bool(data.get("demo", False)),
         text_sha256=data.get("text_sha256"),
         reference=data.get("reference"),
-        publication=Publication(**data["publication"]) if data.get("publication") else Publication(),
+        publication=_publication(data),
     )
     return vote, []
 
